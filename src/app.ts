@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import cors from '@fastify/cors'
+import multipart from '@fastify/multipart'
+import rateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Deps } from './deps.js'
+import { NOT_FOUND, replyWithError } from './errors.js'
+import { isUserEnabled } from './features/auth/user-status.js'
+import { authRoutes } from './features/auth/auth.routes.js'
+import { usersRoutes } from './features/users/users.routes.js'
+import { channelsRoutes } from './features/channels/channels.routes.js'
+import { announcementsRoutes } from './features/announcements/announcements.routes.js'
+import { registerAuth } from './http/auth.js'
+import { registerJson } from './http/json.js'
+import { registerOps } from './http/ops.js'
+
+/** The app API's features; mounted at `/` (`/v1_0`, `/v1_1`) and again under `/app`. */
+const appFeatures = [authRoutes, usersRoutes, channelsRoutes, announcementsRoutes]
+
+/** Builds the HTTP app on the given dependencies; listening is the caller's business. */
+export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: 1024 * 1024 * 8,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  registerJson(app)
+  registerOps(app, deps)
+  app.setErrorHandler(replyWithError)
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ message: NOT_FOUND }))
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.httpRequests.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+      },
+      reply.elapsedTime / 1000,
+    )
+  })
+
+  await app.register(cors, { origin: true })
+  await app.register(multipart, {
+    limits: { fileSize: deps.config.uploadMaxBytes, files: 4, fields: 10 },
+  })
+  await app.register(rateLimit, {
+    global: false,
+    redis: deps.redis,
+    skipOnError: true,
+    nameSpace: 'headline:ratelimit:',
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      message: 'Too many requests.',
+      retryAfter: context.after,
+    }),
+  })
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Headline API', version: '1.0.0', description: 'Toutiao-compatible app API' },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(fastifyStatic, {
+    root: path.join(deps.config.dataDir, 'uploads'),
+    prefix: '/uploads/',
+    decorateReply: false,
+    maxAge: '7d',
+    immutable: true,
+  })
+
+  registerAuth(app, {
+    tokens: deps.tokens,
+    isUserEnabled: (userId) => isUserEnabled(deps, userId),
+  })
+  for (const prefix of ['', '/app']) {
+    await app.register(
+      async (api) => {
+        // Older clients use /app/…: same routes, left out of the OpenAPI document.
+        if (prefix)
+          api.addHook('onRoute', (route) => void (route.schema = { ...route.schema, hide: true }))
+        for (const feature of appFeatures) await api.register(feature, { deps })
+      },
+      { prefix },
+    )
+  }
+  return app
+}

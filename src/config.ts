@@ -1,0 +1,130 @@
+import path from 'node:path'
+
+/** Typed, frozen configuration read once from the environment. */
+export interface Config {
+  readonly env: 'development' | 'production' | 'test'
+  readonly host: string
+  readonly port: number
+  readonly dataDir: string
+  /** Unset: embedded SQLite file in `dataDir`. */
+  readonly databaseUrl: string | undefined
+  readonly databaseReplicaUrls: readonly string[]
+  /** Unset: no Redis; L1 cache only and persistent data in SQL. */
+  readonly redisUrl: string | undefined
+  /** Prefix for every Redis key this process writes (empty in production to keep the original keys). */
+  readonly redisPrefix: string
+  /** Base URL that stored file keys are appended to. */
+  readonly publicUrl: string
+  /** Unset outside production: generated once and kept in `dataDir`. */
+  readonly jwtSecret: string | undefined
+  readonly smsTestCode: string | undefined
+  readonly logLevel: string
+  readonly datacenterId: number
+  readonly workerId: number
+  /** `false` turns the cache off (benchmarks compare with it). */
+  readonly cacheEnabled: boolean
+  readonly uploadMaxBytes: number
+  readonly trustProxy: boolean
+}
+
+type Env = Record<string, string | undefined>
+
+/** Thrown when the environment has bad values; lists every one of them. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
+  }
+}
+
+/** Parses the environment into a Config, or throws ConfigError naming each bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = []
+  const text = (name: string) => {
+    const value = env[name]?.trim()
+    return value === undefined || value === '' ? undefined : value
+  }
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const raw = text(name)
+    if (raw === undefined) return fallback
+    const value = Number(raw)
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`)
+      return fallback
+    }
+    return value
+  }
+  const flag = (name: string, fallback: boolean) => {
+    const raw = text(name)?.toLowerCase()
+    if (raw === undefined) return fallback
+    if (['1', 'true', 'on', 'yes'].includes(raw)) return true
+    if (['0', 'false', 'off', 'no'].includes(raw)) return false
+    problems.push(`${name} must be true or false, got "${raw}"`)
+    return fallback
+  }
+  const url = (name: string, schemes: string[]) => {
+    const raw = text(name)
+    if (raw === undefined) return undefined
+    if (!isUrlWithScheme(raw, schemes)) {
+      problems.push(`${name} must be a URL starting with ${schemes.join(' or ')}, got "${raw}"`)
+    }
+    return raw
+  }
+
+  const nodeEnv = text('NODE_ENV') ?? 'development'
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    problems.push(`NODE_ENV must be development, production or test, got "${nodeEnv}"`)
+  }
+  const port = int('PORT', 8000, 0, 65535)
+  const databaseUrl = url('DATABASE_URL', ['mysql:', 'mariadb:', 'sqlite:'])
+  const replicas = (text('DATABASE_REPLICA_URLS') ?? '').split(',').filter(Boolean)
+  for (const replica of replicas) {
+    if (!isUrlWithScheme(replica, ['mysql:', 'mariadb:'])) {
+      problems.push(`DATABASE_REPLICA_URLS entries must be mysql:// URLs, got "${replica}"`)
+    }
+  }
+  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:', 'redis+sentinel:', 'redis+cluster:'])
+  const jwtSecret = text('JWT_SECRET')
+  if (nodeEnv === 'production' && jwtSecret === undefined) {
+    problems.push('JWT_SECRET is required when NODE_ENV=production')
+  }
+  if (jwtSecret !== undefined && jwtSecret.length < 16) {
+    problems.push('JWT_SECRET must be at least 16 characters long')
+  }
+  const smsTestCode = text('SMS_TEST_CODE')
+  if (smsTestCode !== undefined && !/^\d{6}$/.test(smsTestCode)) {
+    problems.push(`SMS_TEST_CODE must be six digits, got "${smsTestCode}"`)
+  }
+  const logLevel = text('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info')
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`)
+  }
+  const host = text('HOST') ?? '0.0.0.0'
+  const publicUrl = url('PUBLIC_URL', ['http:', 'https:']) ?? `http://127.0.0.1:${port}/`
+
+  const config: Config = {
+    env: nodeEnv as Config['env'],
+    host,
+    port,
+    dataDir: path.resolve(text('DATA_DIR') ?? './data'),
+    databaseUrl,
+    databaseReplicaUrls: replicas,
+    redisUrl,
+    redisPrefix: text('REDIS_PREFIX') ?? '',
+    publicUrl: publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`,
+    jwtSecret,
+    smsTestCode,
+    logLevel,
+    datacenterId: int('DATACENTER_ID', 0, 0, 31),
+    workerId: int('WORKER_ID', 0, 0, 31),
+    cacheEnabled: flag('CACHE_ENABLED', true),
+    uploadMaxBytes: int('UPLOAD_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    trustProxy: flag('TRUST_PROXY', false),
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return Object.freeze(config)
+}
+
+// A prefix check, not `new URL`: cluster and sentinel URLs list several comma-separated hosts.
+function isUrlWithScheme(raw: string, schemes: string[]): boolean {
+  return schemes.some((scheme) => raw.startsWith(`${scheme}//`) && raw.length > scheme.length + 2)
+}

@@ -1,0 +1,76 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyRequest } from 'fastify'
+import { typed, type Feature } from '../../http/feature.js'
+import { Ok, ok } from '../../http/schemas.js'
+import { login, refresh, sendLoginCode } from './auth.service.js'
+
+const MOBILE = '^1[3-9][0-9]{9}$'
+const Tokens = Type.Object({ token: Type.String(), refresh_token: Type.String() })
+
+/** SMS codes, login and token refresh. */
+export const authRoutes: Feature = async (instance, { deps }) => {
+  const app = typed(instance)
+  const perMobile = app.rateLimit({
+    max: 1,
+    timeWindow: '1 minute',
+    keyGenerator: (request: FastifyRequest) =>
+      `sms:mobile:${(request.params as { mobile: string }).mobile}`,
+  })
+  const perIp = app.rateLimit({
+    max: 100,
+    timeWindow: '1 hour',
+    keyGenerator: (request: FastifyRequest) => `sms:ip:${request.ip}`,
+  })
+
+  app.get(
+    '/v1_0/sms/codes/:mobile',
+    {
+      schema: {
+        summary: 'Send an SMS login code (1 per minute per mobile, 100 per hour per IP)',
+        tags: ['auth'],
+        params: Type.Object({ mobile: Type.String({ pattern: MOBILE }) }),
+        response: { 200: Ok(Type.Object({ mobile: Type.String() })) },
+      },
+      onRequest: [perMobile, perIp],
+    },
+    async (request) => {
+      await sendLoginCode(deps, 'app', request.params.mobile)
+      return ok({ mobile: request.params.mobile })
+    },
+  )
+
+  app.post(
+    '/v1_0/authorizations',
+    {
+      schema: {
+        summary: 'Log in (or register) with mobile and SMS code',
+        tags: ['auth'],
+        body: Type.Object({
+          mobile: Type.String({ pattern: MOBILE }),
+          code: Type.String({ pattern: '^[0-9]{6}$' }),
+        }),
+        response: { 201: Ok(Tokens) },
+      },
+    },
+    async (request, reply) => {
+      const tokens = await login(deps, request.body.mobile, request.body.code)
+      return reply.status(201).send(ok(tokens))
+    },
+  )
+
+  app.put(
+    '/v1_0/authorizations',
+    {
+      schema: {
+        summary: 'New access token from the refresh token in Authorization: Bearer',
+        tags: ['auth'],
+        security: [{ bearer: [] }],
+        response: { 201: Ok(Type.Object({ token: Type.String() })) },
+      },
+    },
+    async (request, reply) => {
+      const token = await refresh(deps, request.caller.claims)
+      return reply.status(201).send(ok(token))
+    },
+  )
+}

@@ -1,0 +1,158 @@
+import type { Deps } from '../../deps.js'
+import { AppError } from '../../errors.js'
+import { isUniqueViolation } from '../../infra/db/errors.js'
+import { sniffImage } from '../../infra/storage/images.js'
+import { StorageError } from '../../infra/storage/file-storage.js'
+import { COUNTERS } from '../../infra/store/counters.js'
+import { cachedAdditionalProfile, cachedUser, forgetUser } from './users.cache.js'
+import {
+  findRelation,
+  isNameTaken,
+  updateUser,
+  type BasicChanges,
+  type ProfileChanges,
+  type UserRecord,
+} from './users.repo.js'
+
+/** The original's default avatar key (`DEFAULT_USER_PROFILE_PHOTO`). */
+export const DEFAULT_PHOTO = 'Fkj6tQi3xJwVXi1u2swCElotfdCi'
+
+export const RELATION = { none: 0, follow: 1, blacklist: 2 } as const
+
+/** Image fields a user can upload, and the field's label in the 507 message. */
+export const IMAGE_FIELDS = {
+  photo: 'profile photo',
+  id_card_front: 'id_card_front',
+  id_card_back: 'id_card_back',
+  id_card_handheld: 'id_card_handheld',
+} as const
+export type ImageField = keyof typeof IMAGE_FIELDS
+
+/** The photo URL of a user record (default avatar when none). */
+export function photoUrl(deps: Pick<Deps, 'storage'>, user: Pick<UserRecord, 'photo'>): string {
+  return deps.storage.url(user.photo || DEFAULT_PHOTO)
+}
+
+/** `GET /user` and `/users/:id` body: profile plus counts. */
+async function publicProfile(deps: Deps, user: UserRecord) {
+  const [art_count, follow_count, fans_count, like_count] = await Promise.all([
+    deps.counters.get(COUNTERS.userArticles, user.id),
+    deps.counters.get(COUNTERS.userFollowings, user.id),
+    deps.counters.get(COUNTERS.userFollowers, user.id),
+    deps.counters.get(COUNTERS.userLiked, user.id),
+  ])
+  return {
+    id: user.id,
+    name: user.name,
+    photo: photoUrl(deps, user),
+    is_media: user.is_media,
+    intro: user.intro,
+    certi: user.certi,
+    art_count,
+    follow_count,
+    fans_count,
+    like_count,
+  }
+}
+
+async function requireUser(deps: Deps, id: bigint): Promise<UserRecord> {
+  const user = await cachedUser(deps, id)
+  if (!user) throw new AppError(401, 'User must be authorized.')
+  return user
+}
+
+export async function getCurrentUser(deps: Deps, userId: bigint) {
+  return publicProfile(deps, await requireUser(deps, userId))
+}
+
+/** Another user's profile, with the viewer's relation to them. */
+export async function getUser(deps: Deps, targetId: bigint | null, viewerId: bigint | null) {
+  const user = targetId === null ? null : await cachedUser(deps, targetId)
+  if (!user) throw new AppError(400, 'Invalid target user.')
+  const relation =
+    viewerId === null ? RELATION.none : await findRelation(deps.db.read, viewerId, user.id)
+  return {
+    ...(await publicProfile(deps, user)),
+    is_following: relation === RELATION.follow,
+    is_blacklist: relation === RELATION.blacklist,
+  }
+}
+
+export async function getProfile(deps: Deps, userId: bigint) {
+  const user = await requireUser(deps, userId)
+  const extra = (await cachedAdditionalProfile(deps, userId)) ?? { gender: 0, birthday: '' }
+  return {
+    id: user.id,
+    name: user.name,
+    photo: photoUrl(deps, user),
+    mobile: user.mobile,
+    gender: extra.gender,
+    birthday: extra.birthday,
+    intro: user.intro,
+  }
+}
+
+export async function getFigure(deps: Deps, userId: bigint) {
+  const [fans_count, read_count] = await Promise.all([
+    deps.counters.get(COUNTERS.userFollowers, userId),
+    deps.counters.get(COUNTERS.userArticlesReading, userId),
+  ])
+  return { fans_count, read_count }
+}
+
+export interface ProfilePatch {
+  name?: string
+  intro?: string
+  gender?: number
+  birthday?: string
+  real_name?: string
+  id_number?: string
+  images: Partial<Record<ImageField, Buffer>>
+}
+
+/** Applies a profile change; answers `{id, <changed field>: <new value>}` as the original. */
+export async function updateProfile(deps: Deps, userId: bigint, patch: ProfilePatch) {
+  const basic: BasicChanges = {}
+  const profile: ProfileChanges = {}
+  const result: Record<string, unknown> = { id: userId }
+  if (patch.name !== undefined) {
+    if (await isNameTaken(deps.db.write, patch.name, userId)) {
+      throw new AppError(409, 'User name has existed.')
+    }
+    basic.user_name = result['name'] = patch.name
+  }
+  if (patch.intro !== undefined) basic.introduction = result['intro'] = patch.intro
+  if (patch.gender !== undefined) profile.gender = result['gender'] = patch.gender
+  if (patch.birthday !== undefined) profile.birthday = result['birthday'] = patch.birthday
+  if (patch.real_name !== undefined) profile.real_name = result['real_name'] = patch.real_name
+  if (patch.id_number !== undefined) {
+    profile.id_number = result['id_number'] = patch.id_number.toUpperCase()
+  }
+  // Images are stored first: a failed upload changes nothing in the database.
+  for (const [field, data] of Object.entries(patch.images) as [ImageField, Buffer][]) {
+    const key = await storeImage(deps, field, data)
+    if (field === 'photo') basic.profile_photo = key
+    else profile[field] = key
+    result[field] = deps.storage.url(key)
+  }
+  try {
+    await updateUser(deps.db.write, userId, basic, profile)
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError(409, 'User name has existed.')
+    throw error
+  }
+  await forgetUser(deps, userId)
+  return result
+}
+
+async function storeImage(deps: Deps, field: ImageField, data: Buffer): Promise<string> {
+  const type = await sniffImage(data)
+  if (!type) throw new AppError(400, { [field]: `Invalid ${field} image.` })
+  try {
+    return await deps.storage.put(data, type)
+  } catch (error) {
+    if (!(error instanceof StorageError)) throw error
+    deps.log.error({ err: error }, 'image upload failed')
+    throw new AppError(507, `Uploading ${IMAGE_FIELDS[field]} image failed.`)
+  }
+}

@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import { AppError } from '../errors.js'
+import type { TokenClaims, TokenService } from '../features/auth/tokens.js'
+
+/** Who is calling, as read from the `Authorization` header. */
+export interface Caller {
+  /** `Bearer` token was sent (valid or not). */
+  readonly tokenSent: boolean
+  /** Claims of a valid token, or null. */
+  readonly claims: TokenClaims | null
+  /** The device id of `Authorization: Anony <id>` (anonymous feed clients). */
+  readonly anonymousId: string | null
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller
+    /** The caller's user id once a guard accepted its token, else null. */
+    userId: bigint | null
+  }
+  interface FastifyInstance {
+    /** preHandler: a valid access token of an enabled user (the original's `login_required`). */
+    requireUser: preHandlerAsyncHookHandler
+    /** preHandler: anonymous, or a valid token of an enabled user (`validate_token_if_using`). */
+    optionalUser: preHandlerAsyncHookHandler
+  }
+}
+
+const ANONYMOUS: Caller = { tokenSent: false, claims: null, anonymousId: null }
+
+/** Reads the caller on every request and adds the two auth guards. */
+export function registerAuth(
+  app: FastifyInstance,
+  deps: { tokens: TokenService; isUserEnabled: (userId: bigint) => Promise<boolean> },
+) {
+  app.decorateRequest('caller', null as unknown as Caller)
+  app.decorateRequest('userId', null)
+  app.addHook('onRequest', async (request) => {
+    request.caller = await readCaller(request, deps.tokens)
+  })
+
+  const checkUser = async (request: FastifyRequest, claims: TokenClaims) => {
+    if (claims.refresh) throw new AppError(403, 'Do not use refresh token.')
+    if (!(await deps.isUserEnabled(claims.userId))) throw new AppError(403, 'User denied.')
+    request.userId = claims.userId
+  }
+  app.decorate('requireUser', async (request: FastifyRequest) => {
+    const { claims } = request.caller
+    if (!claims) throw new AppError(401, 'User must be authorized.')
+    await checkUser(request, claims)
+  })
+  app.decorate('optionalUser', async (request: FastifyRequest) => {
+    const { claims, tokenSent } = request.caller
+    if (tokenSent && !claims) throw new AppError(401, 'Token has some errors.')
+    if (claims) await checkUser(request, claims)
+  })
+}
+
+async function readCaller(request: FastifyRequest, tokens: TokenService): Promise<Caller> {
+  const header = request.headers.authorization
+  if (!header) return ANONYMOUS
+  const [scheme = '', value = ''] = header.trim().split(/\s+/, 2)
+  if (scheme.toLowerCase() === 'anony') return { ...ANONYMOUS, anonymousId: value || null }
+  if (scheme.toLowerCase() !== 'bearer') return ANONYMOUS
+  return { tokenSent: true, claims: value ? await tokens.verify(value) : null, anonymousId: null }
+}
+
+/** The user id on a route guarded by `requireUser`. */
+export function userIdOf(request: FastifyRequest): bigint {
+  if (request.userId === null) throw new AppError(401, 'User must be authorized.')
+  return request.userId
+}

@@ -1,0 +1,41 @@
+import { parse, stringify } from 'lossless-json'
+import type { FastifyInstance } from 'fastify'
+import { AppError } from '../errors.js'
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+// Integers beyond 2^53 stay decimal strings, so 64-bit ids arrive exact; schemas turn them into ids.
+const parseNumber = (text: string): number | string =>
+  /^-?\d+$/.test(text) && !Number.isSafeInteger(Number(text)) ? text : Number(text)
+
+/** JSON.parse that keeps big integers exact (as strings) and refuses prototype keys. */
+export function parseJson(text: string): unknown {
+  return parse(
+    text,
+    (key, value) => {
+      if (FORBIDDEN_KEYS.has(key)) throw new SyntaxError(`Forbidden key ${key}`)
+      return value
+    },
+    parseNumber,
+  )
+}
+
+/** JSON.stringify that writes bigints as exact JSON numbers. */
+export function stringifyJson(value: unknown): string {
+  return stringify(value) ?? 'null'
+}
+
+/** Request bodies and replies without a schema go through the bigint-safe JSON functions. */
+export function registerJson(app: FastifyInstance) {
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8')
+    if (text.trim() === '') return done(null, undefined)
+    try {
+      done(null, parseJson(text))
+    } catch {
+      done(new AppError(400, 'Request body is not valid JSON.'), undefined)
+    }
+  })
+  app.setReplySerializer((payload) => stringifyJson(payload))
+}

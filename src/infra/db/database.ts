@@ -1,0 +1,86 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, MysqlDialect, SqliteDialect, type LogEvent } from 'kysely'
+import { createPool, createPoolCluster, type PoolOptions } from 'mysql2'
+import type { Database } from './schema.js'
+
+/** Called after every executed query (metrics, tests counting queries). */
+export type QueryObserver = (event: LogEvent) => void
+
+/** The write (primary) connection and the read connection, which may go to replicas. */
+export interface Databases {
+  readonly write: Kysely<Database>
+  readonly read: Kysely<Database>
+  readonly dialect: 'sqlite' | 'mysql'
+  close(): Promise<void>
+}
+
+/** Opens SQLite in `dataDir` when `url` is unset, else a MySQL/MariaDB pool (+ replicas). */
+export function openDatabases(options: {
+  url: string | undefined
+  replicaUrls: readonly string[]
+  dataDir: string
+  observe?: QueryObserver
+}): Databases {
+  const log = options.observe
+  if (options.url === undefined || options.url.startsWith('sqlite:')) {
+    const file = sqliteFile(options.url, options.dataDir)
+    const sqlite = new SQLite(file)
+    sqlite.pragma('journal_mode = WAL')
+    sqlite.pragma('busy_timeout = 5000')
+    sqlite.pragma('synchronous = NORMAL')
+    // 64-bit ids must never pass through a JS number.
+    sqlite.defaultSafeIntegers(true)
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log })
+    return { write: db, read: db, dialect: 'sqlite', close: () => db.destroy() }
+  }
+  const write = new Kysely<Database>({
+    dialect: new MysqlDialect({ pool: createPool(mysqlOptions(options.url)) }),
+    log,
+  })
+  if (options.replicaUrls.length === 0) {
+    return { write, read: write, dialect: 'mysql', close: () => write.destroy() }
+  }
+  const cluster = createPoolCluster({ defaultSelector: 'RR' })
+  options.replicaUrls.forEach((url, i) => cluster.add(`replica${i}`, mysqlOptions(url)))
+  const replicas = {
+    getConnection: (callback: Parameters<typeof cluster.getConnection>[2]) =>
+      cluster.getConnection('replica*', 'RR', callback),
+    end: (callback: (error: unknown) => void) => cluster.end(callback),
+  }
+  // Kysely only needs getConnection/end, which a pool cluster offers under a pattern.
+  const read = new Kysely<Database>({
+    dialect: new MysqlDialect({ pool: replicas as never }),
+    log,
+  })
+  return {
+    write,
+    read,
+    dialect: 'mysql',
+    close: async () => {
+      await Promise.all([write.destroy(), read.destroy()])
+    },
+  }
+}
+
+function sqliteFile(url: string | undefined, dataDir: string): string {
+  const file = url ? url.slice('sqlite:'.length).replace(/^\/\//, '') : 'headline.db'
+  if (file === ':memory:') return file
+  const resolved = path.resolve(dataDir, file)
+  fs.mkdirSync(path.dirname(resolved), { recursive: true })
+  return resolved
+}
+
+function mysqlOptions(url: string): PoolOptions {
+  return {
+    uri: url.replace(/^mariadb:/, 'mysql:'),
+    connectionLimit: 10,
+    charset: 'utf8mb4',
+    timezone: 'Z',
+    // BIGINT as exact decimal strings and DATETIME as text: ids and times never drift.
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: true,
+  }
+}

@@ -1,0 +1,20 @@
+import { Migrator, type Kysely, type Migration } from 'kysely'
+import type { Database } from './schema.js'
+import * as initial from './migrations/0001-initial.js'
+
+const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+}
+
+/** Brings the schema to the latest version; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({
+    db: db as unknown as Kysely<unknown>,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'headline_migration',
+    migrationLockTableName: 'headline_migration_lock',
+  })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) throw error instanceof Error ? error : new Error(String(error))
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}

@@ -1,0 +1,215 @@
+import type { ColumnType } from 'kysely'
+
+// SQLite hands every integer back as a bigint (safe integers on), MySQL hands BIGINT back as a
+// decimal string and smaller integers as numbers: repos read columns through `toId` / `toInt`.
+
+/** A 64-bit id column. */
+export type IdColumn = ColumnType<bigint | string, bigint | string, bigint | string>
+/** An auto-increment id column (never written by Headline). */
+export type SerialColumn = ColumnType<bigint | string, never, never>
+/** A small integer column (status, flags, counts). */
+export type IntColumn = ColumnType<number | bigint, number | undefined, number>
+/** A `YYYY-MM-DD HH:MM:SS` datetime (UTC), a string on both dialects. */
+export type DateTimeColumn = ColumnType<string, string | undefined, string>
+type Nullable<T> =
+  T extends ColumnType<infer S, infer I, infer U>
+    ? ColumnType<S | null, I | null | undefined, U | null>
+    : T | null
+
+export interface UserBasicTable {
+  user_id: IdColumn
+  account: string | null
+  email: string | null
+  status: IntColumn
+  mobile: string
+  password: string | null
+  user_name: string
+  profile_photo: string | null
+  last_login: Nullable<DateTimeColumn>
+  is_media: IntColumn
+  is_verified: IntColumn
+  introduction: string | null
+  certificate: string | null
+  article_count: IntColumn
+  following_count: IntColumn
+  fans_count: IntColumn
+  like_count: IntColumn
+  read_count: IntColumn
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+export interface UserProfileTable {
+  user_id: IdColumn
+  gender: IntColumn
+  birthday: ColumnType<string | null, string | null | undefined, string | null>
+  real_name: string | null
+  id_number: string | null
+  id_card_front: string | null
+  id_card_back: string | null
+  id_card_handheld: string | null
+  register_media_time: Nullable<DateTimeColumn>
+  area: string | null
+  company: string | null
+  career: string | null
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+export interface UserRelationTable {
+  relation_id: SerialColumn
+  user_id: IdColumn
+  target_user_id: IdColumn
+  relation: IntColumn
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+export interface ChannelTable {
+  channel_id: IntColumn
+  channel_name: string
+  sequence: IntColumn
+  is_visible: IntColumn
+  is_default: IntColumn
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+export interface UserChannelTable {
+  user_channel_id: SerialColumn
+  user_id: IdColumn
+  channel_id: IntColumn
+  is_deleted: IntColumn
+  sequence: IntColumn
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+export interface AnnouncementTable {
+  announcement_id: SerialColumn
+  title: string
+  content: string
+  status: IntColumn
+  publish_time: Nullable<DateTimeColumn>
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+export interface ArticleBasicTable {
+  article_id: IdColumn
+  user_id: IdColumn
+  channel_id: IntColumn
+  title: string
+  cover: string
+  is_advertising: IntColumn
+  status: IntColumn
+  reviewer_id: Nullable<IdColumn>
+  review_time: Nullable<DateTimeColumn>
+  delete_time: Nullable<DateTimeColumn>
+  reject_reason: string | null
+  comment_count: IntColumn
+  allow_comment: IntColumn
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+export interface ArticleContentTable {
+  article_id: IdColumn
+  content: string
+}
+
+export interface ArticleStatisticTable {
+  article_id: IdColumn
+  read_count: IntColumn
+  like_count: IntColumn
+  dislike_count: IntColumn
+  repost_count: IntColumn
+  collect_count: IntColumn
+  fans_comment_count: IntColumn
+}
+
+export interface CollectionTable {
+  collection_id: SerialColumn
+  user_id: IdColumn
+  article_id: IdColumn
+  is_deleted: IntColumn
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+export interface AttitudeTable {
+  attitude_id: SerialColumn
+  user_id: IdColumn
+  article_id: IdColumn
+  attitude: ColumnType<number | bigint | null, number | null | undefined, number | null>
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+export interface ReportTable {
+  report_id: SerialColumn
+  user_id: IdColumn
+  article_id: IdColumn
+  type: IntColumn
+  remark: string | null
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+export interface CommentTable {
+  comment_id: IdColumn
+  user_id: IdColumn
+  article_id: IdColumn
+  parent_id: Nullable<IdColumn>
+  like_count: IntColumn
+  reply_count: IntColumn
+  content: string
+  is_top: IntColumn
+  status: IntColumn
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+export interface CommentLikingTable {
+  liking_id: SerialColumn
+  user_id: IdColumn
+  comment_id: IdColumn
+  is_deleted: IntColumn
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+/** Embedded stand-in for the Redis `count:*` sorted sets. */
+export interface CounterTable {
+  name: string
+  member: IdColumn
+  score: IntColumn
+}
+
+/** Embedded stand-in for the Redis `app:code:{mobile}` strings. */
+export interface SmsCodeTable {
+  scope: string
+  mobile: string
+  code: string
+  expires_at: ColumnType<number | bigint, number, number>
+}
+
+/** Every table Headline reads or writes, by its original name. */
+export interface Database {
+  user_basic: UserBasicTable
+  user_profile: UserProfileTable
+  user_relation: UserRelationTable
+  news_channel: ChannelTable
+  news_user_channel: UserChannelTable
+  global_announcement: AnnouncementTable
+  news_article_basic: ArticleBasicTable
+  news_article_content: ArticleContentTable
+  news_article_statistic: ArticleStatisticTable
+  news_collection: CollectionTable
+  news_attitude: AttitudeTable
+  news_report: ReportTable
+  news_comment: CommentTable
+  news_comment_liking: CommentLikingTable
+  headline_counter: CounterTable
+  headline_sms_code: SmsCodeTable
+}

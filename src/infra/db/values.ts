@@ -1,0 +1,19 @@
+/** Reads a 64-bit id column (bigint on SQLite, decimal string on MySQL). */
+export function toId(value: bigint | string | number): bigint {
+  return typeof value === 'bigint' ? value : BigInt(value)
+}
+
+/** Reads a small integer column or aggregate. */
+export function toInt(value: bigint | string | number | null | undefined): number {
+  return value === null || value === undefined ? 0 : Number(value)
+}
+
+/** `YYYY-MM-DD HH:MM:SS` (UTC) for a datetime column. */
+export function sqlDateTime(date: Date = new Date()): string {
+  return date.toISOString().slice(0, 19).replace('T', ' ')
+}
+
+/** The original's ISO-8601 text for a datetime column (`2019-03-11T09:00:00`). */
+export function isoDateTime(value: string | null): string | null {
+  return value === null ? null : value.slice(0, 19).replace(' ', 'T')
+}

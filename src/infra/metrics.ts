@@ -1,0 +1,46 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+/** Prometheus metrics of one process; each app instance gets its own registry. */
+export interface Metrics {
+  readonly registry: Registry
+  readonly cacheEvents: Counter<'event' | 'layer'>
+  readonly cacheLoads: Histogram<'entry' | 'outcome'>
+  readonly httpRequests: Histogram<'method' | 'route' | 'status'>
+  readonly dbQueries: Histogram<'outcome'>
+}
+
+/** Creates the registry with process metrics and Headline's own. */
+export function createMetrics(): Metrics {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  return {
+    registry,
+    cacheEvents: new Counter({
+      name: 'headline_cache_events_total',
+      help: 'Cache hits and misses by layer (l1, l2)',
+      labelNames: ['event', 'layer'],
+      registers: [registry],
+    }),
+    cacheLoads: new Histogram({
+      name: 'headline_cache_load_seconds',
+      help: 'Time spent loading cache entries from the database, by entry kind',
+      labelNames: ['entry', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers: [registry],
+    }),
+    httpRequests: new Histogram({
+      name: 'headline_http_request_seconds',
+      help: 'HTTP request latency',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    dbQueries: new Histogram({
+      name: 'headline_db_query_seconds',
+      help: 'SQL query latency',
+      labelNames: ['outcome'],
+      buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+      registers: [registry],
+    }),
+  }
+}

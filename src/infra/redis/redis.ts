@@ -1,0 +1,58 @@
+import { Cluster, Redis, type RedisOptions } from 'ioredis'
+
+/** A single, Sentinel-managed or Cluster Redis connection. */
+export type RedisClient = Redis | Cluster
+
+// Fail fast while Redis is unreachable (callers fall back), reconnect forever in the background.
+const resilience: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  commandTimeout: 1000,
+  connectTimeout: 2000,
+  retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+}
+
+/**
+ * Opens Redis from a URL: `redis://[:pass@]host:port[/db]`, `rediss://…`,
+ * `redis+sentinel://[:pass@]h1:p1,h2:p2/<master name>[/db]` or `redis+cluster://[:pass@]h1:p1,h2:p2`.
+ */
+export function createRedis(url: string, keyPrefix = ''): RedisClient {
+  const options: RedisOptions = { ...resilience, keyPrefix, lazyConnect: true }
+  if (url.startsWith('redis+sentinel://') || url.startsWith('redis+cluster://')) {
+    const { password, hosts, path } = splitMultiHostUrl(url)
+    if (url.startsWith('redis+cluster://')) {
+      return new Cluster(hosts, {
+        lazyConnect: true,
+        keyPrefix,
+        enableOfflineQueue: false,
+        redisOptions: { ...resilience, password },
+      })
+    }
+    const [name = 'mymaster', db = '0'] = path
+    return new Redis({ ...options, sentinels: hosts, name, password, db: Number(db) })
+  }
+  return new Redis(url, options)
+}
+
+/** Connects, waiting at most `timeoutMs`; on failure the client keeps retrying in the background. */
+export async function connectRedis(client: RedisClient, timeoutMs = 3000): Promise<boolean> {
+  const ready = new Promise<boolean>((resolve) => {
+    client.once('ready', () => resolve(true))
+    setTimeout(() => resolve(false), timeoutMs).unref()
+  })
+  client.connect().catch(() => undefined)
+  return ready
+}
+
+function splitMultiHostUrl(url: string) {
+  const rest = url.slice(url.indexOf('://') + 3)
+  const at = rest.lastIndexOf('@')
+  const auth = at >= 0 ? rest.slice(0, at) : ''
+  const [hostList = '', ...path] = rest.slice(at + 1).split('/')
+  const password = auth ? decodeURIComponent(auth.slice(auth.indexOf(':') + 1)) : undefined
+  const hosts = hostList.split(',').map((entry) => {
+    const [host = '127.0.0.1', port = '6379'] = entry.split(':')
+    return { host, port: Number(port) }
+  })
+  return { password, hosts, path: path.filter(Boolean) }
+}

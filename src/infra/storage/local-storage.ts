@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { StorageError, type FileStorage } from './file-storage.js'
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'image/bmp': 'bmp',
+}
+
+/** Files on local disk under `dir`, served by the app at `${publicUrl}uploads/<key>`. */
+export function localStorage(dir: string, publicUrl: string): FileStorage {
+  return {
+    async put(data, contentType) {
+      // Content-addressed like Qiniu's keys: re-uploading the same image costs nothing.
+      const hash = createHash('sha256').update(data).digest('base64url').slice(0, 28)
+      const key = `${hash}.${EXTENSIONS[contentType] ?? 'bin'}`
+      try {
+        await fs.mkdir(dir, { recursive: true })
+        const file = path.join(dir, key)
+        const temp = `${file}.${process.pid}.tmp`
+        await fs.writeFile(temp, data)
+        await fs.rename(temp, file)
+      } catch (error) {
+        throw new StorageError(`local storage write failed: ${String(error)}`)
+      }
+      return key
+    },
+    url: (key) => `${publicUrl}uploads/${key}`,
+  }
+}
