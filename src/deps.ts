@@ -58,7 +58,10 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     },
   })
   let redis: RedisClient | undefined
+  let busRedis: RedisClient | undefined
   if (config.redisUrl) {
+    busRedis = createRedis(config.redisUrl, config.redisPrefix, true)
+    busRedis.on('error', () => undefined)
     redis = createRedis(config.redisUrl, config.redisPrefix)
     redis.on('error', (error: Error) => log.warn({ err: error.message }, 'redis error'))
     if (!(await connectRedis(redis))) log.warn('redis unreachable at start; retrying in background')
@@ -66,7 +69,8 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
   const cache = createCache({
     enabled: config.cacheEnabled,
     redis,
-    prefix: `${config.redisPrefix}cache`,
+    busRedis,
+    prefix: 'cache',
     metrics,
     log,
   })
@@ -85,7 +89,7 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     metrics,
     async close() {
       await cache.close().catch(() => undefined)
-      await redis?.quit().catch(() => redis?.disconnect())
+      for (const client of [redis, busRedis]) await client?.quit().catch(() => client.disconnect())
       await db.close()
     },
   }

@@ -24,6 +24,8 @@ export interface CacheOptions {
   enabled: boolean
   /** Unset: in-process L1 only. */
   redis?: RedisClient
+  /** The connection the invalidation bus duplicates for publishing and subscribing. */
+  busRedis?: RedisClient
   /** Prefix of the L2 keys (kept apart from the persistent `count:*` data). */
   prefix: string
   metrics: Metrics
@@ -67,9 +69,8 @@ export function createCache(options: CacheOptions): Cache {
     memoryDriver({ maxItems: options.maxItems ?? 50_000, serialize: false }),
   )
   if (options.redis) {
-    store = store
-      .useL2Layer(redisDriver({ connection: options.redis, prefix: options.prefix }))
-      .useBus(redisBusDriver({ connection: options.redis }))
+    store = store.useL2Layer(redisDriver({ connection: options.redis, prefix: options.prefix }))
+    if (options.busRedis) store = store.useBus(redisBusDriver({ connection: options.busRedis }))
   }
   const bento = new BentoCache({
     default: 'main',

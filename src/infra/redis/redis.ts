@@ -16,16 +16,22 @@ const resilience: RedisOptions = {
  * Opens Redis from a URL: `redis://[:pass@]host:port[/db]`, `rediss://…`,
  * `redis+sentinel://[:pass@]h1:p1,h2:p2/<master name>[/db]` or `redis+cluster://[:pass@]h1:p1,h2:p2`.
  */
-export function createRedis(url: string, keyPrefix = ''): RedisClient {
-  const options: RedisOptions = { ...resilience, keyPrefix, lazyConnect: true }
+export function createRedis(
+  url: string,
+  keyPrefix = '',
+  /** For pub/sub connections: queue SUBSCRIBE until connected instead of failing it. */
+  queueWhileOffline = false,
+): RedisClient {
+  const base = { ...resilience, enableOfflineQueue: queueWhileOffline }
+  const options: RedisOptions = { ...base, keyPrefix, lazyConnect: true }
   if (url.startsWith('redis+sentinel://') || url.startsWith('redis+cluster://')) {
     const { password, hosts, path } = splitMultiHostUrl(url)
     if (url.startsWith('redis+cluster://')) {
       return new Cluster(hosts, {
         lazyConnect: true,
         keyPrefix,
-        enableOfflineQueue: false,
-        redisOptions: { ...resilience, password },
+        enableOfflineQueue: queueWhileOffline,
+        redisOptions: { ...base, password },
       })
     }
     const [name = 'mymaster', db = '0'] = path

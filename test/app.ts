@@ -1,0 +1,131 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { createConnection } from 'mysql2/promise'
+import { pino } from 'pino'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { createDeps, type Deps } from '../src/deps.js'
+import { migrateToLatest } from '../src/infra/db/migrate.js'
+import { seedDemo } from '../src/infra/db/seed.js'
+import { TEST_DATABASE_URL, TEST_REDIS_URL, uniqueTag } from './env.js'
+
+/** The SMS code every test logs in with. */
+export const TEST_SMS_CODE = '246810'
+
+export interface TestAppOptions {
+  /** Use Redis at this URL (default: TEST_REDIS_URL when set; `false` forces none). */
+  redisUrl?: string | false
+  /** Share the database (and Redis prefix) of an earlier test app: a second node of one cluster. */
+  shareWith?: TestApp
+  /** Extra environment for loadConfig. */
+  env?: Record<string, string>
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  deps: Deps
+  /** Every SQL statement run so far, in order. */
+  queries: string[]
+  databaseUrl: string | undefined
+  dataDir: string
+  redisPrefix: string
+  close(): Promise<void>
+}
+
+/**
+ * A fully built app on its own database (a fresh SQLite file, or a fresh MariaDB database when
+ * TEST_DATABASE_URL is set) and its own Redis key prefix, migrated and seeded with the demo data.
+ */
+export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const shared = options.shareWith
+  const dataDir = shared?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'headline-test-'))
+  const databaseUrl = shared ? shared.databaseUrl : await createTestDatabase()
+  const redisUrl = options.redisUrl === false ? undefined : (options.redisUrl ?? TEST_REDIS_URL)
+  const redisPrefix = shared?.redisPrefix ?? `test:${uniqueTag()}:`
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    SMS_TEST_CODE: TEST_SMS_CODE,
+    JWT_SECRET: 'test-secret-with-enough-length',
+    PUBLIC_URL: 'http://headline.test/',
+    REDIS_PREFIX: redisPrefix,
+    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
+    ...options.env,
+  }
+  if (databaseUrl) env['DATABASE_URL'] = databaseUrl
+  if (redisUrl) env['REDIS_URL'] = redisUrl
+  const config = loadConfig(env)
+  const queries: string[] = []
+  const log = pino({ level: config.logLevel })
+  const deps = await createDeps(config, {
+    log,
+    observeQuery: (event) => queries.push(event.query.sql),
+  })
+  if (!shared) {
+    await migrateToLatest(deps.db.write)
+    await seedDemo(deps.db.write)
+  }
+  const app = await buildApp(deps)
+  await app.ready()
+  return {
+    app,
+    deps,
+    queries,
+    databaseUrl,
+    dataDir,
+    redisPrefix,
+    async close() {
+      await app.close()
+      if (deps.redis && !shared) await dropKeys(deps, redisPrefix)
+      await deps.close()
+      if (!shared) {
+        if (databaseUrl) await dropTestDatabase(databaseUrl)
+        fs.rmSync(dataDir, { recursive: true, force: true })
+      }
+    },
+  }
+}
+
+async function createTestDatabase(): Promise<string | undefined> {
+  if (!TEST_DATABASE_URL) return undefined
+  const name = `headline_test_${uniqueTag()}`
+  const connection = await createConnection(TEST_DATABASE_URL)
+  await connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`)
+  await connection.end()
+  const url = new URL(TEST_DATABASE_URL)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+async function dropTestDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl)
+  const name = url.pathname.slice(1)
+  url.pathname = '/'
+  const connection = await createConnection(url.toString())
+  await connection.query(`DROP DATABASE IF EXISTS \`${name}\``)
+  await connection.end()
+}
+
+async function dropKeys(deps: Deps, prefix: string): Promise<void> {
+  const redis = deps.redis
+  if (!redis || redis.status !== 'ready') return
+  // keyPrefix does not apply to SCAN patterns or to the keys SCAN returns.
+  const keys: string[] = []
+  let cursor = '0'
+  do {
+    const [next, batch] = await (redis as import('ioredis').Redis).scan(
+      cursor,
+      'MATCH',
+      `${prefix}*`,
+      'COUNT',
+      1000,
+    )
+    cursor = next
+    keys.push(...batch)
+  } while (cursor !== '0')
+  if (keys.length > 0) {
+    await (redis as import('ioredis').Redis).del(...keys.map((key) => key.slice(prefix.length)))
+  }
+}

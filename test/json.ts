@@ -1,0 +1,8 @@
+import { parse } from 'lossless-json'
+
+/** Parses a reply body keeping every integer exact: safe ones as numbers, others as bigints. */
+export function exactJson(body: string): any {
+  return parse(body, null, (text) =>
+    /^-?\d+$/.test(text) && !Number.isSafeInteger(Number(text)) ? BigInt(text) : Number(text),
+  )
+}
