@@ -15,12 +15,19 @@ import { authRoutes } from './features/auth/auth.routes.js'
 import { usersRoutes } from './features/users/users.routes.js'
 import { channelsRoutes } from './features/channels/channels.routes.js'
 import { announcementsRoutes } from './features/announcements/announcements.routes.js'
+import { articlesRoutes } from './features/articles/articles.routes.js'
 import { registerAuth } from './http/auth.js'
 import { registerJson } from './http/json.js'
 import { registerOps } from './http/ops.js'
 
 /** The app API's features; mounted at `/` (`/v1_0`, `/v1_1`) and again under `/app`. */
-const appFeatures = [authRoutes, usersRoutes, channelsRoutes, announcementsRoutes]
+const appFeatures = [
+  authRoutes,
+  usersRoutes,
+  channelsRoutes,
+  announcementsRoutes,
+  articlesRoutes,
+]
 
 /** Builds the HTTP app on the given dependencies; listening is the caller's business. */
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { createTokenService, type TokenService } from './features/auth/tokens.js'
@@ -8,14 +9,26 @@ import { createCache, type Cache } from './infra/cache/cache.js'
 import { openDatabases, type Databases, type QueryObserver } from './infra/db/database.js'
 import { Snowflake } from './infra/ids/snowflake.js'
 import { createMetrics, type Metrics } from './infra/metrics.js'
-import { connectRedis, createRedis, type RedisClient } from './infra/redis/redis.js'
+import {
+  connectRedis,
+  createRedis,
+  onErrorOfDuplicates,
+  type RedisClient,
+} from './infra/redis/redis.js'
 import { logSmsSender, type SmsSender } from './infra/sms/sms-sender.js'
 import { localStorage } from './infra/storage/local-storage.js'
-import type { FileStorage } from './infra/storage/file-storage.js'
+import { DEFAULT_AVATAR_KEY, type FileStorage } from './infra/storage/file-storage.js'
 import { tolerantCounters, type CounterStore } from './infra/store/counters.js'
 import { redisCounters } from './infra/store/counters.redis.js'
 import { sqlCounters } from './infra/store/counters.sql.js'
 import type { SmsCodeStore } from './infra/store/sms-codes.js'
+import type { SortedSetStore } from './infra/store/sorted-sets.js'
+import { redisSortedSets } from './infra/store/sorted-sets.redis.js'
+import { sqlSortedSets } from './infra/store/sorted-sets.sql.js'
+import { localNotifications, type Notifications } from './infra/events/notifications.js'
+import { fileTraceLog, type TraceLog } from './infra/events/trace-log.js'
+import { latestStrategy } from './reco/latest-strategy.js'
+import type { Recommender } from './reco/recommender.js'
 import { redisSmsCodes } from './infra/store/sms-codes.redis.js'
 import { sqlSmsCodes } from './infra/store/sms-codes.sql.js'
 
@@ -29,11 +42,15 @@ export interface Deps {
   readonly cache: Cache
   readonly counters: CounterStore
   readonly smsCodes: SmsCodeStore
+  readonly sortedSets: SortedSetStore
+  readonly notifications: Notifications
+  readonly traceLog: TraceLog
   readonly storage: FileStorage
   readonly ids: Snowflake
   readonly sms: SmsSender
   readonly tokens: TokenService
   readonly metrics: Metrics
+  readonly recommender: Recommender
   /** Closes connections in dependency order. */
   close(): Promise<void>
 }
@@ -62,10 +79,12 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
   if (config.redisUrl) {
     busRedis = createRedis(config.redisUrl, config.redisPrefix, true)
     busRedis.on('error', () => undefined)
+    onErrorOfDuplicates(busRedis, (error) => log.debug({ err: error.message }, 'redis bus error'))
     redis = createRedis(config.redisUrl, config.redisPrefix)
     redis.on('error', (error: Error) => log.warn({ err: error.message }, 'redis error'))
     if (!(await connectRedis(redis))) log.warn('redis unreachable at start; retrying in background')
   }
+  const traceLog = fileTraceLog(path.join(config.dataDir, 'logs'))
   const cache = createCache({
     enabled: config.cacheEnabled,
     redis,
@@ -74,7 +93,7 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     metrics,
     log,
   })
-  return {
+  const core = {
     config,
     log,
     db,
@@ -82,15 +101,27 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     cache,
     counters: tolerantCounters(redis ? redisCounters(redis) : sqlCounters(db.write), log),
     smsCodes: redis ? redisSmsCodes(redis) : sqlSmsCodes(db.write),
-    storage: localStorage(path.join(config.dataDir, 'uploads'), config.publicUrl),
+    sortedSets: redis ? redisSortedSets(redis) : sqlSortedSets(db.write),
+    notifications: localNotifications(),
+    traceLog,
+    storage: localStorage(path.join(config.dataDir, 'uploads'), config.publicUrl, {
+      [DEFAULT_AVATAR_KEY]: fileURLToPath(new URL('../assets/default-avatar.png', import.meta.url)),
+    }),
     ids: new Snowflake(config.datacenterId, config.workerId),
     sms: logSmsSender(log),
     tokens: createTokenService(resolveJwtSecret(config, log)),
     metrics,
+  }
+  return {
+    ...core,
+    recommender: latestStrategy(core),
     async close() {
       await cache.close().catch(() => undefined)
-      for (const client of [redis, busRedis]) await client?.quit().catch(() => client.disconnect())
+      await redis?.quit().catch(() => redis?.disconnect())
+      // Only a template for the bus's own connections: never connected, nothing to quit.
+      busRedis?.disconnect()
       await db.close()
+      traceLog.close()
     },
   }
 }

@@ -5,7 +5,7 @@ import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { createDeps } from './deps.js'
 import { migrateToLatest } from './infra/db/migrate.js'
-import { seedDemo } from './infra/db/seed.js'
+import { seedDemo } from './seed/demo.js'
 
 const USAGE = `usage: headline <command>
   serve     start the HTTP server (embedded mode migrates and seeds itself)
@@ -23,7 +23,7 @@ async function main(command: string): Promise<void> {
     if (applied.length > 0) log.info({ applied }, 'migrations applied')
   }
   if (command === 'seed' || (command === 'serve' && embedded)) {
-    if (await seedDemo(deps.db.write)) log.info('demo data loaded')
+    if (await seedDemo(deps)) log.info('demo data loaded')
   }
   if (command !== 'serve') return deps.close()
 

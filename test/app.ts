@@ -8,7 +8,7 @@ import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { createDeps, type Deps } from '../src/deps.js'
 import { migrateToLatest } from '../src/infra/db/migrate.js'
-import { seedDemo } from '../src/infra/db/seed.js'
+import { seedDemo } from '../src/seed/demo.js'
 import { TEST_DATABASE_URL, TEST_REDIS_URL, uniqueTag } from './env.js'
 
 /** The SMS code every test logs in with. */
@@ -65,7 +65,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   })
   if (!shared) {
     await migrateToLatest(deps.db.write)
-    await seedDemo(deps.db.write)
+    await seedDemo(deps)
   }
   const app = await buildApp(deps)
   await app.ready()

@@ -2,7 +2,7 @@ import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
 import { isUniqueViolation } from '../../infra/db/errors.js'
 import { sniffImage } from '../../infra/storage/images.js'
-import { StorageError } from '../../infra/storage/file-storage.js'
+import { DEFAULT_AVATAR_KEY, StorageError } from '../../infra/storage/file-storage.js'
 import { COUNTERS } from '../../infra/store/counters.js'
 import { cachedAdditionalProfile, cachedUser, forgetUser } from './users.cache.js'
 import {
@@ -14,8 +14,6 @@ import {
   type UserRecord,
 } from './users.repo.js'
 
-/** The original's default avatar key (`DEFAULT_USER_PROFILE_PHOTO`). */
-export const DEFAULT_PHOTO = 'Fkj6tQi3xJwVXi1u2swCElotfdCi'
 
 export const RELATION = { none: 0, follow: 1, blacklist: 2 } as const
 
@@ -30,7 +28,7 @@ export type ImageField = keyof typeof IMAGE_FIELDS
 
 /** The photo URL of a user record (default avatar when none). */
 export function photoUrl(deps: Pick<Deps, 'storage'>, user: Pick<UserRecord, 'photo'>): string {
-  return deps.storage.url(user.photo || DEFAULT_PHOTO)
+  return deps.storage.url(user.photo || DEFAULT_AVATAR_KEY)
 }
 
 /** `GET /user` and `/users/:id` body: profile plus counts. */

@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events'
 import { BentoCache, bentostore } from 'bentocache'
 import { memoryDriver } from 'bentocache/drivers/memory'
-import { redisBusDriver, redisDriver } from 'bentocache/drivers/redis'
+import { redisBusDriver } from 'bentocache/drivers/redis'
 import type { Logger } from 'pino'
 import type { RedisClient } from '../redis/redis.js'
 import type { Metrics } from '../metrics.js'
+import { invalidatingRedisDriver } from './redis-l2.js'
 import { bigintJson } from './serializer.js'
 import { drawTtlMs, type EntryPolicy } from './ttl.js'
 
@@ -34,8 +35,11 @@ export interface CacheOptions {
   maxItems?: number
 }
 
-// A stale entry may still be served for this long when reloading it fails (database down).
-const GRACE = '6h'
+// A stale entry may still be served for this long after its TTL when reloading it fails
+// (database down). bentocache keeps an entry for its grace period in all, TTL included.
+const GRACE_MS = 6 * 3600_000
+// Beyond this many deletes missed during a Redis outage, the whole L2 is cleared on recovery.
+const MAX_MISSED_DELETES = 10_000
 
 /** Builds the L1 (+ Redis L2 and bus) cache on bentocache, or a pass-through when disabled. */
 export function createCache(options: CacheOptions): Cache {
@@ -65,11 +69,25 @@ export function createCache(options: CacheOptions): Cache {
       metrics.cacheEvents.inc({ event, layer: data.layer ?? 'l1' }),
     )
   }
+  // bentocache 1.6 copies L2 hits into L1 still serialized, which an unserialized L1 cannot read
+  // back (Julien-R44/bentocache#111): with an L2, L1 keeps serialized entries too.
+  const serializeL1 = options.redis !== undefined
+  // Deletes that could not reach Redis are replayed once it is back, or a node would later
+  // read the value from before the write out of L2.
+  const missed = new Set<string>()
+  let clearOnRecovery = false
+  const rememberMissed = (keys: string[]) => {
+    for (const key of keys) missed.add(key)
+    if (missed.size > MAX_MISSED_DELETES) {
+      missed.clear()
+      clearOnRecovery = true
+    }
+  }
   let store = bentostore().useL1Layer(
-    memoryDriver({ maxItems: options.maxItems ?? 50_000, serialize: false }),
+    memoryDriver({ maxItems: options.maxItems ?? 50_000, serialize: serializeL1 }),
   )
   if (options.redis) {
-    store = store.useL2Layer(redisDriver({ connection: options.redis, prefix: options.prefix }))
+    store = store.useL2Layer(invalidatingRedisDriver(options.redis, options.prefix, rememberMissed))
     if (options.busRedis) store = store.useBus(redisBusDriver({ connection: options.busRedis }))
   }
   const bento = new BentoCache({
@@ -77,7 +95,7 @@ export function createCache(options: CacheOptions): Cache {
     stores: { main: store },
     emitter,
     serializer: bigintJson,
-    grace: GRACE,
+    grace: GRACE_MS,
     graceBackoff: '10s',
     suppressL2Errors: true,
     timeout: 0,
@@ -85,11 +103,33 @@ export function createCache(options: CacheOptions): Cache {
     logger: options.log.child({ component: 'cache' }),
   })
 
+  const log = options.log.child({ component: 'cache' })
+  const replayMissed = async () => {
+    if (clearOnRecovery) {
+      clearOnRecovery = false
+      log.warn('redis is back; clearing the cache after too many missed deletes')
+      await bento.clear().catch((error: unknown) => {
+        clearOnRecovery = true
+        log.error({ err: error }, 'cache clear failed')
+      })
+    }
+    if (missed.size === 0) return
+    const keys = [...missed]
+    missed.clear()
+    log.info({ keys: keys.length }, 'redis is back; replaying cache deletes it missed')
+    // A failing replay hands its keys back through the driver.
+    await bento.deleteMany({ keys })
+  }
+  const onReady = () => void replayMissed()
+  options.redis?.on('ready', onReady)
+
   return {
     async getOrLoad<T>(key: string, policy: EntryPolicy, load: () => Promise<T | null>) {
+      const ttl = drawTtlMs(policy.ttl)
       const value = await bento.getOrSet<T | null>({
         key,
-        ttl: drawTtlMs(policy.ttl),
+        ttl,
+        grace: ttl + GRACE_MS,
         factory: async (ctx) => {
           const loaded = await timedLoad(policy, load)
           if (loaded !== null) return loaded
@@ -103,6 +143,9 @@ export function createCache(options: CacheOptions): Cache {
     async delete(...keys: string[]) {
       if (keys.length > 0) await bento.deleteMany({ keys })
     },
-    close: () => bento.disconnectAll(),
+    close: () => {
+      options.redis?.off('ready', onReady)
+      return bento.disconnectAll()
+    },
   }
 }

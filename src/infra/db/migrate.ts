@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration } from 'kysely'
 import type { Database } from './schema.js'
 import * as initial from './migrations/0001-initial.js'
+import * as sortedSets from './migrations/0002-sorted-sets.js'
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-sorted-sets': sortedSets,
 }
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */
@@ -15,6 +17,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     migrationLockTableName: 'headline_migration_lock',
   })
   const { error, results } = await migrator.migrateToLatest()
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- Kysely types it as unknown
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }

@@ -194,6 +194,13 @@ export interface SmsCodeTable {
   expires_at: ColumnType<number | bigint, number, number>
 }
 
+/** Embedded stand-in for Redis sorted sets (`user:{id}:his:reading`, `ch:{id}:art:top`, …). */
+export interface SortedSetTable {
+  set_key: string
+  member: string
+  score: number
+}
+
 /** Every table Headline reads or writes, by its original name. */
 export interface Database {
   user_basic: UserBasicTable
@@ -212,4 +219,5 @@ export interface Database {
   news_comment_liking: CommentLikingTable
   headline_counter: CounterTable
   headline_sms_code: SmsCodeTable
+  headline_sorted_set: SortedSetTable
 }

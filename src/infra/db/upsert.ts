@@ -3,7 +3,7 @@ import { isMysql } from './dialect.js'
 import type { Database } from './schema.js'
 
 /** INSERT … ON CONFLICT DO UPDATE (SQLite) / ON DUPLICATE KEY UPDATE (MySQL) on a unique key. */
-export function upsert<TB extends keyof Database & string>(
+export function upsert<TB extends keyof Database>(
   db: Kysely<Database>,
   table: TB,
   values: Insertable<Database[TB]>,

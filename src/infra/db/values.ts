@@ -17,3 +17,8 @@ export function sqlDateTime(date: Date = new Date()): string {
 export function isoDateTime(value: string | null): string | null {
   return value === null ? null : value.slice(0, 19).replace(' ', 'T')
 }
+
+/** Milliseconds since the epoch of a datetime column (stored as UTC). */
+export function msOfDateTime(value: string): number {
+  return Date.parse(`${value.slice(0, 19).replace(' ', 'T')}Z`)
+}

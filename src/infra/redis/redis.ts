@@ -40,6 +40,20 @@ export function createRedis(
   return new Redis(url, options)
 }
 
+/**
+ * Makes the copies `client.duplicate()` returns (the cache bus opens two) report their errors to
+ * `onError`: ioredis prints every error event nobody listens to.
+ */
+export function onErrorOfDuplicates(client: RedisClient, onError: (error: Error) => void): void {
+  const duplicate = client.duplicate.bind(client) as (...args: unknown[]) => RedisClient
+  const patched = (...args: unknown[]) => {
+    const copy = duplicate(...args)
+    copy.on('error', onError)
+    return copy
+  }
+  ;(client as { duplicate: unknown }).duplicate = patched
+}
+
 /** Connects, waiting at most `timeoutMs`; on failure the client keeps retrying in the background. */
 export async function connectRedis(client: RedisClient, timeoutMs = 3000): Promise<boolean> {
   const ready = new Promise<boolean>((resolve) => {

@@ -8,3 +8,6 @@ export interface FileStorage {
 
 /** Thrown when the storage backend fails; routes answer 507 as the original did. */
 export class StorageError extends Error {}
+
+/** The original's default avatar key (`DEFAULT_USER_PROFILE_PHOTO`), present in every storage. */
+export const DEFAULT_AVATAR_KEY = 'Fkj6tQi3xJwVXi1u2swCElotfdCi'

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import fsSync from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { StorageError, type FileStorage } from './file-storage.js'
@@ -9,10 +10,23 @@ const EXTENSIONS: Record<string, string> = {
   'image/gif': 'gif',
   'image/webp': 'webp',
   'image/bmp': 'bmp',
+  'image/svg+xml': 'svg',
 }
 
-/** Files on local disk under `dir`, served by the app at `${publicUrl}uploads/<key>`. */
-export function localStorage(dir: string, publicUrl: string): FileStorage {
+/**
+ * Files on local disk under `dir`, served by the app at `${publicUrl}uploads/<key>`.
+ * `preset` files (key → source path) are copied in when missing, e.g. the default avatar.
+ */
+export function localStorage(
+  dir: string,
+  publicUrl: string,
+  preset: Record<string, string> = {},
+): FileStorage {
+  fsSync.mkdirSync(dir, { recursive: true })
+  for (const [key, source] of Object.entries(preset)) {
+    const file = path.join(dir, key)
+    if (!fsSync.existsSync(file)) fsSync.copyFileSync(source, file)
+  }
   return {
     async put(data, contentType) {
       // Content-addressed like Qiniu's keys: re-uploading the same image costs nothing.

@@ -28,11 +28,15 @@ export function sqlSmsCodes(db: Kysely<Database>, now: () => number = Date.now):
           .where('mobile', '=', mobile)
           .executeTakeFirst()
         if (!row) return null
-        await trx
+        // The SELECT may read a snapshot that a concurrent take already consumed; only the
+        // taker whose DELETE removes the row gets the code.
+        const { numDeletedRows } = await trx
           .deleteFrom('headline_sms_code')
           .where('scope', '=', scope)
           .where('mobile', '=', mobile)
-          .execute()
+          .where('code', '=', row.code)
+          .executeTakeFirst()
+        if (numDeletedRows !== 1n) return null
         return Number(row.expires_at) > now() ? row.code : null
       })
     },

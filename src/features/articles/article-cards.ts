@@ -1,0 +1,74 @@
+import type { Deps } from '../../deps.js'
+import { COUNTERS } from '../../infra/store/counters.js'
+import { cachedUser } from '../users/users.cache.js'
+import { photoUrl } from '../users/users.service.js'
+import { cachedArticleInfo } from './articles.cache.js'
+import type { ArticleInfo, Cover } from './articles.repo.js'
+
+/** The original's `article_info` list item, plus `aut_photo` that real clients read. */
+export interface ArticleCard {
+  art_id: bigint
+  title: string
+  aut_id: bigint
+  aut_name: string
+  aut_photo: string
+  pubdate: string
+  ch_id: number
+  cover: Cover
+  is_top: 0 | 1
+  comm_count: number
+  like_count: number
+  collect_count: number
+}
+
+type CardDeps = Pick<Deps, 'cache' | 'db' | 'counters' | 'storage' | 'sortedSets'>
+
+/** The pinned article ids of a channel (`ch:{id}:art:top`). */
+export async function pinnedArticleIds(deps: Pick<Deps, 'sortedSets'>, channelId: number) {
+  const members = await deps.sortedSets.rangeDesc(`ch:${channelId}:art:top`, 0, -1)
+  return members.map((m) => BigInt(m.member))
+}
+
+/** Full URLs of cover images (seeded and uploaded ones are storage keys; mp stores URLs). */
+export function coverUrls(deps: Pick<Deps, 'storage'>, cover: Cover): Cover {
+  const url = (image: string) => (/^https?:\/\//.test(image) ? image : deps.storage.url(image))
+  return { type: cover.type, images: cover.images.map(url) }
+}
+
+/** Cards for the ids that still exist (approved), in the order given. */
+export async function articleCards(deps: CardDeps, ids: readonly bigint[]): Promise<ArticleCard[]> {
+  const infos = (await Promise.all(ids.map((id) => cachedArticleInfo(deps, id)))).filter(
+    (info): info is ArticleInfo => info !== null,
+  )
+  if (infos.length === 0) return []
+  const found = infos.map((info) => info.art_id)
+  const [authors, pinned, comments, likes, collects] = await Promise.all([
+    Promise.all(infos.map((info) => cachedUser(deps, info.aut_id))),
+    pinnedByChannel(deps, infos),
+    deps.counters.getMany(COUNTERS.articleComments, found),
+    deps.counters.getMany(COUNTERS.articleLiking, found),
+    deps.counters.getMany(COUNTERS.articleCollecting, found),
+  ])
+  return infos.map((info, i) => ({
+    art_id: info.art_id,
+    title: info.title,
+    aut_id: info.aut_id,
+    aut_name: authors[i]?.name ?? '',
+    aut_photo: photoUrl(deps, authors[i] ?? { photo: '' }),
+    pubdate: info.pubdate,
+    ch_id: info.ch_id,
+    cover: coverUrls(deps, info.cover),
+    is_top: pinned.get(info.ch_id)?.has(info.art_id) ? 1 : 0,
+    comm_count: comments[i] ?? 0,
+    like_count: likes[i] ?? 0,
+    collect_count: collects[i] ?? 0,
+  }))
+}
+
+async function pinnedByChannel(deps: CardDeps, infos: ArticleInfo[]) {
+  const channels = [...new Set(infos.map((info) => info.ch_id))]
+  const lists = await Promise.all(
+    channels.map((channel) => pinnedArticleIds(deps, channel).catch(() => [])),
+  )
+  return new Map(channels.map((channel, i) => [channel, new Set(lists[i])]))
+}

@@ -1,0 +1,161 @@
+import type { Deps } from '../../deps.js'
+import { AppError } from '../../errors.js'
+import { COUNTERS } from '../../infra/store/counters.js'
+import { traceFor } from '../../reco/latest-strategy.js'
+import type { Trace } from '../../reco/recommender.js'
+import { cachedAllChannels } from '../channels/channels.cache.js'
+import { recordReading } from '../history/reading-history.js'
+import { attitudeTo } from '../interactions/attitudes.cache.js'
+import { isCollected } from '../interactions/collections.cache.js'
+import { RELATION } from '../social/relations.repo.js'
+import { relationTo } from '../social/relations.cache.js'
+import { cachedUser } from '../users/users.cache.js'
+import { photoUrl } from '../users/users.service.js'
+import { articleCards, pinnedArticleIds, type ArticleCard } from './article-cards.js'
+import { cachedArticleContent, cachedArticleInfo, cachedAuthorArticles } from './articles.cache.js'
+import { listChannelArticles } from './articles.repo.js'
+
+const FEED_SIZE = 10
+const SIMILAR_COUNT = 10
+
+/** 400 unless the channel is 推荐 (0) or a visible channel. */
+export async function requireChannel(deps: Deps, channelId: number) {
+  if (channelId === 0) return
+  const channels = await cachedAllChannels(deps)
+  if (!channels.some((channel) => channel.id === channelId)) {
+    throw new AppError(400, { channel_id: 'Invalid channel id.' })
+  }
+}
+
+/** `GET /v1_1/articles`: a page of the recommended feed, pinned articles first when asked. */
+export async function feed(
+  deps: Deps,
+  options: { userId: bigint | null; device: string | null; channelId: number; timestamp: number; withTop: boolean },
+) {
+  await requireChannel(deps, options.channelId)
+  const viewer = options.userId?.toString() ?? options.device ?? ''
+  const page = await deps.recommender.userRecommend({
+    viewer,
+    userId: options.userId,
+    channelId: options.channelId,
+    count: FEED_SIZE,
+    timestamp: options.timestamp,
+  })
+  if (page.items.length > 0) deps.traceLog.write({ exposure: page.exposure })
+  const traces = new Map(page.items.map((item) => [item.articleId, item.trace]))
+  let top: (ArticleCard & { trace: Trace })[] = []
+  if (options.withTop) {
+    const pinned = await pinnedArticleIds(deps, options.channelId).catch(() => [])
+    top = (await articleCards(deps, pinned)).map((card) => ({
+      ...card,
+      trace: traceFor(viewer, card.art_id, 'top'),
+    }))
+  }
+  const pinnedIds = new Set(top.map((card) => card.art_id))
+  const cards = await articleCards(
+    deps,
+    page.items.map((item) => item.articleId).filter((id) => !pinnedIds.has(id)),
+  )
+  return {
+    pre_timestamp: page.timestamp,
+    results: [
+      ...top,
+      ...cards.map((card) => ({ ...card, trace: traces.get(card.art_id) as Trace })),
+    ],
+  }
+}
+
+/** `GET /v1_0/articles`: page-numbered channel list, the channel's pinned articles on page 1. */
+export async function channelPage(deps: Deps, channelId: number, page: number, perPage: number) {
+  await requireChannel(deps, channelId)
+  const stamps = await listChannelArticles(deps.db.read, {
+    channelId,
+    beforeMs: Date.now(),
+    limit: perPage,
+    offset: (page - 1) * perPage,
+  })
+  const pinned = page === 1 ? await pinnedArticleIds(deps, channelId).catch(() => []) : []
+  const pinnedSet = new Set(pinned)
+  const ids = [...pinned, ...stamps.map((s) => s.id).filter((id) => !pinnedSet.has(id))]
+  return { page, per_page: perPage, results: await articleCards(deps, ids) }
+}
+
+/** `GET /v1_0/articles/:id`, recording the read in history and counters. */
+export async function articleDetail(deps: Deps, articleId: bigint | null, userId: bigint | null) {
+  const info = articleId === null ? null : await cachedArticleInfo(deps, articleId)
+  if (!info) throw new AppError(404, 'The article does not exist.')
+  const id = info.art_id
+  const [content, author, similar, counts, personal] = await Promise.all([
+    cachedArticleContent(deps, id),
+    cachedUser(deps, info.aut_id),
+    similarArticles(deps, id),
+    Promise.all([
+      deps.counters.get(COUNTERS.articleComments, id),
+      deps.counters.get(COUNTERS.articleLiking, id),
+      deps.counters.get(COUNTERS.articleReading, id),
+    ]),
+    userId === null
+      ? null
+      : Promise.all([
+          relationTo(deps, userId, info.aut_id),
+          attitudeTo(deps, userId, id),
+          isCollected(deps, userId, id),
+        ]),
+  ])
+  await recordRead(deps, id, info.aut_id, userId)
+  return {
+    art_id: id,
+    title: info.title,
+    pubdate: info.pubdate,
+    content: content ?? '',
+    aut_id: info.aut_id,
+    aut_name: author?.name ?? '',
+    aut_photo: photoUrl(deps, author ?? { photo: '' }),
+    ch_id: info.ch_id,
+    is_followed: personal ? personal[0] === RELATION.follow : false,
+    attitude: personal ? personal[1] : null,
+    is_collected: personal ? personal[2] : false,
+    comm_count: counts[0],
+    like_count: counts[1],
+    read_count: counts[2] + 1,
+    recomments: similar,
+  }
+}
+
+async function similarArticles(deps: Deps, id: bigint) {
+  try {
+    const ids = await deps.recommender.similarArticles(id, SIMILAR_COUNT)
+    const infos = await Promise.all(ids.map((similar) => cachedArticleInfo(deps, similar)))
+    return infos.flatMap((info) => (info ? [{ art_id: info.art_id, title: info.title }] : []))
+  } catch (error) {
+    deps.log.warn({ err: error }, 'similar articles unavailable')
+    return []
+  }
+}
+
+// Side effects of a read never fail the read itself.
+async function recordRead(deps: Deps, id: bigint, authorId: bigint, userId: bigint | null) {
+  const writes = [
+    deps.counters.incr(COUNTERS.articleReading, id),
+    deps.counters.incr(COUNTERS.userArticlesReading, authorId),
+  ]
+  if (userId !== null) writes.push(recordReading(deps, userId, id).then(() => 0))
+  const results = await Promise.allSettled(writes)
+  for (const result of results) {
+    if (result.status === 'rejected') deps.log.warn({ err: result.reason }, 'reading record failed')
+  }
+}
+
+/** An author's approved articles, a page of them as cards. */
+export async function authorArticles(deps: Deps, userId: bigint, page: number, perPage: number) {
+  const stamps = await cachedAuthorArticles(deps, userId)
+  const start = (page - 1) * perPage
+  const ids = stamps.slice(start, start + perPage).map((s) => s.id)
+  return { total_count: stamps.length, page, per_page: perPage, results: await articleCards(deps, ids) }
+}
+
+/** Writes a `Trace` header (or reading-duration report) to the trace log for the recommender. */
+export function writeTrace(deps: Deps, trace: string | undefined, extra: Record<string, unknown> = {}) {
+  if (!trace) return
+  deps.traceLog.write({ actionTime: new Date().toISOString(), param: trace, ...extra })
+}
