@@ -13,8 +13,18 @@ type StrategyDeps = Pick<Deps, 'db' | 'cache' | 'sortedSets'>
 /** Trace strings in the shape the original's recommender wrote them. */
 export function traceFor(viewer: string, articleId: bigint, algorithm: string): Trace {
   const param = (action: string) =>
-    JSON.stringify({ action, userId: viewer, articleId: articleId.toString(), algorithmCombine: algorithm })
-  return { click: param('click'), collect: param('collect'), share: param('share'), read: param('read') }
+    JSON.stringify({
+      action,
+      userId: viewer,
+      articleId: articleId.toString(),
+      algorithmCombine: algorithm,
+    })
+  return {
+    click: param('click'),
+    collect: param('collect'),
+    share: param('share'),
+    read: param('read'),
+  }
 }
 
 /**
@@ -51,7 +61,10 @@ export function latestStrategy(deps: StrategyDeps): Recommender {
           algorithmCombine: ALGORITHM,
         }),
         timestamp: last ? last.createdMs : request.timestamp,
-        items: stamps.map((s) => ({ articleId: s.id, trace: traceFor(request.viewer, s.id, ALGORITHM) })),
+        items: stamps.map((s) => ({
+          articleId: s.id,
+          trace: traceFor(request.viewer, s.id, ALGORITHM),
+        })),
       }
     },
 

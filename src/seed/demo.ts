@@ -102,7 +102,10 @@ export async function seedDemo(deps: SeedDeps, options: SeedOptions = {}): Promi
       )
       .execute()
     for (const chunk of chunks(articles, 200)) {
-      await trx.insertInto('news_article_basic').values(chunk.map((a) => a.basic)).execute()
+      await trx
+        .insertInto('news_article_basic')
+        .values(chunk.map((a) => a.basic))
+        .execute()
       await trx
         .insertInto('news_article_content')
         .values(chunk.map((a) => ({ article_id: a.basic.article_id, content: a.content })))
@@ -238,11 +241,21 @@ async function writeSocial(
 ) {
   const id = (index: number) => String(userIds[index])
   const follows: [number, number][] = [
-    [3, 0], [3, 1], [3, 4], [5, 0], [5, 2], [0, 1], [1, 0], [2, 0], [4, 0],
+    [3, 0],
+    [3, 1],
+    [3, 4],
+    [5, 0],
+    [5, 2],
+    [0, 1],
+    [1, 0],
+    [2, 0],
+    [4, 0],
   ]
   await trx
     .insertInto('user_relation')
-    .values(follows.map(([from, to]) => ({ user_id: id(from), target_user_id: id(to), relation: 1 })))
+    .values(
+      follows.map(([from, to]) => ({ user_id: id(from), target_user_id: id(to), relation: 1 })),
+    )
     .execute()
   const reader = id(3)
   const liked = articles.slice(0, 40).filter(() => random() < 0.5)

@@ -38,12 +38,14 @@ export const announcementsRoutes: Feature = async (instance, { deps }) => {
     {
       schema: {
         tags: ['announcements'],
-        params: Type.Object({ target: Type.String({ pattern: '^[0-9]{1,9}$' }) }),
+        params: Type.Object({ target: Type.String({ pattern: '^[0-9]+$' }) }),
         response: { 200: Ok(Detail) },
       },
     },
     async (request) => {
-      const announcement = await cachedAnnouncement(deps, Number(request.params.target))
+      // `<int:target>` takes any digits; an id too long to be stored is simply not there.
+      const id = Number(request.params.target)
+      const announcement = Number.isSafeInteger(id) ? await cachedAnnouncement(deps, id) : null
       if (!announcement) throw new AppError(400, 'Invalid announcement.')
       return ok(announcement)
     },

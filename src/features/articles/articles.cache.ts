@@ -33,7 +33,9 @@ export function cachedArticleInfo(deps: CacheDeps, id: bigint): Promise<ArticleI
 
 /** `art:{id}:detail`: the article's HTML body. */
 export function cachedArticleContent(deps: CacheDeps, id: bigint): Promise<string | null> {
-  return deps.cache.getOrLoad(detailKey(id), detailPolicy, () => findArticleContent(deps.db.read, id))
+  return deps.cache.getOrLoad(detailKey(id), detailPolicy, () =>
+    findArticleContent(deps.db.read, id),
+  )
 }
 
 /** `user:{id}:art`: an author's approved articles, newest first. */

@@ -40,7 +40,9 @@ type Db = Kysely<Database>
 function parseCover(text: string | null): Cover {
   try {
     const value = JSON.parse(text ?? '') as Partial<Cover>
-    const images = Array.isArray(value.images) ? value.images.filter((i) => typeof i === 'string') : []
+    const images = Array.isArray(value.images)
+      ? value.images.filter((i) => typeof i === 'string')
+      : []
     return { type: typeof value.type === 'number' ? value.type : 0, images }
   } catch {
     return { type: 0, images: [] }

@@ -2,13 +2,26 @@ import { Type } from '@sinclair/typebox'
 import { AppError } from '../../errors.js'
 import { userIdOf } from '../../http/auth.js'
 import { typed, type Feature } from '../../http/feature.js'
-import { Id, IdInput, IdParam, Message, Ok, Page, PageQuery, ok, parseId } from '../../http/schemas.js'
+import {
+  Id,
+  IdInput,
+  IdParam,
+  Message,
+  Ok,
+  Page,
+  PageQuery,
+  ok,
+  parseId,
+} from '../../http/schemas.js'
 import { cachedUser } from '../users/users.cache.js'
 import { ArticleCardSchema, FeedItemSchema } from './articles.schemas.js'
 import { articleDetail, authorArticles, channelPage, feed, writeTrace } from './articles.service.js'
 
 const ChannelId = Type.Integer({ minimum: 0, maximum: 2_147_483_647 })
-const Timestamp = Type.Integer({ minimum: 1, description: 'ms; now to refresh, pre_timestamp to scroll' })
+const Timestamp = Type.Integer({
+  minimum: 1,
+  description: 'ms; now to refresh, pre_timestamp to scroll',
+})
 const FeedPage = Type.Object({ pre_timestamp: Type.Integer(), results: Type.Array(FeedItemSchema) })
 const tags = ['articles']
 const auth = { tags, security: [{ bearer: [] }] }
@@ -124,7 +137,12 @@ export const articlesRoutes: Feature = async (instance, { deps }) => {
   app.get(
     '/v1_0/users/:user_id/articles',
     {
-      schema: { tags, params: Type.Object({ user_id: IdParam }), querystring: pageQuery, response: articlePage },
+      schema: {
+        tags,
+        params: Type.Object({ user_id: IdParam }),
+        querystring: pageQuery,
+        response: articlePage,
+      },
     },
     async (request) => {
       const userId = parseId(request.params.user_id)
@@ -137,7 +155,10 @@ export const articlesRoutes: Feature = async (instance, { deps }) => {
 
   app.get(
     '/v1_0/user/articles',
-    { schema: { ...auth, querystring: pageQuery, response: articlePage }, preHandler: app.requireUser },
+    {
+      schema: { ...auth, querystring: pageQuery, response: articlePage },
+      preHandler: app.requireUser,
+    },
     async (request) =>
       ok(await authorArticles(deps, userIdOf(request), request.query.page, request.query.per_page)),
   )

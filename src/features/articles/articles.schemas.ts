@@ -27,4 +27,7 @@ export const TraceSchema = Type.Object({
 })
 
 /** A feed item: an article card with the trace strings the client sends back. */
-export const FeedItemSchema = Type.Composite([ArticleCardSchema, Type.Object({ trace: TraceSchema })])
+export const FeedItemSchema = Type.Composite([
+  ArticleCardSchema,
+  Type.Object({ trace: TraceSchema }),
+])

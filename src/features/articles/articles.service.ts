@@ -30,7 +30,13 @@ export async function requireChannel(deps: Deps, channelId: number) {
 /** `GET /v1_1/articles`: a page of the recommended feed, pinned articles first when asked. */
 export async function feed(
   deps: Deps,
-  options: { userId: bigint | null; device: string | null; channelId: number; timestamp: number; withTop: boolean },
+  options: {
+    userId: bigint | null
+    device: string | null
+    channelId: number
+    timestamp: number
+    withTop: boolean
+  },
 ) {
   await requireChannel(deps, options.channelId)
   const viewer = options.userId?.toString() ?? options.device ?? ''
@@ -151,11 +157,20 @@ export async function authorArticles(deps: Deps, userId: bigint, page: number, p
   const stamps = await cachedAuthorArticles(deps, userId)
   const start = (page - 1) * perPage
   const ids = stamps.slice(start, start + perPage).map((s) => s.id)
-  return { total_count: stamps.length, page, per_page: perPage, results: await articleCards(deps, ids) }
+  return {
+    total_count: stamps.length,
+    page,
+    per_page: perPage,
+    results: await articleCards(deps, ids),
+  }
 }
 
 /** Writes a `Trace` header (or reading-duration report) to the trace log for the recommender. */
-export function writeTrace(deps: Deps, trace: string | undefined, extra: Record<string, unknown> = {}) {
+export function writeTrace(
+  deps: Deps,
+  trace: string | undefined,
+  extra: Record<string, unknown> = {},
+) {
   if (!trace) return
   deps.traceLog.write({ actionTime: new Date().toISOString(), param: trace, ...extra })
 }

@@ -23,9 +23,12 @@ export async function cachedDefaultChannels(deps: CacheDeps): Promise<ChannelIte
   return (await deps.cache.getOrLoad(DEFAULT_KEY, defaultPolicy, load)) ?? []
 }
 
-/** `user:{id}:ch`: the user's own channels. */
+/**
+ * `user:{id}:ch`: the user's own channels. Loaded from the primary: right after a write drops the
+ * entry, a lagging replica would put the old picks back for an hour.
+ */
 export async function cachedUserChannels(deps: CacheDeps, userId: bigint): Promise<ChannelItem[]> {
-  const load = () => listUserChannels(deps.db.read, userId)
+  const load = () => listUserChannels(deps.db.write, userId)
   return (await deps.cache.getOrLoad(userKey(userId), userPolicy, load)) ?? []
 }
 

@@ -17,6 +17,9 @@ export interface ChannelPick {
 
 type Db = Kysely<Database>
 
+/** The largest value of the INT columns `channel_id` and `sequence`. */
+export const MAX_INT = 2_147_483_647
+
 const toItem = (row: { channel_id: number | bigint; channel_name: string }): ChannelItem => ({
   id: toInt(row.channel_id),
   name: row.channel_name,
@@ -48,13 +51,11 @@ export async function listUserChannels(db: Db, userId: bigint): Promise<ChannelI
   return rows.map(toItem)
 }
 
-/** Which of `ids` are visible channels. */
-export async function findVisibleChannelIds(db: Db, ids: readonly number[]): Promise<Set<number>> {
-  if (ids.length === 0) return new Set()
+/** The ids of all visible channels (a short list). */
+export async function listVisibleChannelIds(db: Db): Promise<Set<number>> {
   const rows = await db
     .selectFrom('news_channel')
     .select('channel_id')
-    .where('channel_id', 'in', ids)
     .where('is_visible', '=', 1)
     .execute()
   return new Set(rows.map((row) => toInt(row.channel_id)))

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox'
 import { userIdOf } from '../../http/auth.js'
 import { typed, type Feature } from '../../http/feature.js'
 import { Ok, ok } from '../../http/schemas.js'
+import { MAX_INT } from './channels.repo.js'
 import {
   getAllChannels,
   getUserChannels,
@@ -18,7 +19,12 @@ const PickList = Type.Object({
 })
 // The items are checked by `readPicks`, which answers with the original's own messages.
 const PicksBody = Type.Object({ channels: Type.Optional(Type.Unknown()) })
-const ChannelParam = Type.Object({ target: Type.String({ pattern: '^[0-9]{1,9}$' }) })
+// `<int:target>`: any digits; ids beyond the INT column are simply unknown channels.
+const ChannelParam = Type.Object({ target: Type.String({ pattern: '^[0-9]+$' }) })
+const channelIdOf = (target: string) => {
+  const id = Number(target)
+  return id <= MAX_INT ? id : -1
+}
 const auth = { security: [{ bearer: [] }], tags: ['channels'] }
 
 /** All channels and the channels a user picked for their bar. */
@@ -76,13 +82,13 @@ export const channelsRoutes: Feature = async (instance, { deps }) => {
       schema: {
         ...auth,
         params: ChannelParam,
-        body: Type.Object({ seq: Type.Integer({ minimum: 1 }) }),
+        body: Type.Object({ seq: Type.Integer({ minimum: 1, maximum: MAX_INT }) }),
         response: { 201: Ok(Type.Object({ id: Type.Integer(), seq: Type.Integer() })) },
       },
       preHandler: app.requireUser,
     },
     async (request, reply) => {
-      const id = Number(request.params.target)
+      const id = channelIdOf(request.params.target)
       const result = await moveChannel(deps, userIdOf(request), id, request.body.seq)
       return reply.status(201).send(ok(result))
     },
@@ -92,7 +98,7 @@ export const channelsRoutes: Feature = async (instance, { deps }) => {
     '/v1_0/user/channels/:target',
     { schema: { ...auth, params: ChannelParam }, preHandler: app.requireUser },
     async (request, reply) => {
-      await removeChannels(deps, userIdOf(request), [Number(request.params.target)])
+      await removeChannels(deps, userIdOf(request), [channelIdOf(request.params.target)])
       return reply.status(204).send()
     },
   )

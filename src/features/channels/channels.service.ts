@@ -9,7 +9,8 @@ import {
 import {
   deleteUserChannels,
   findPickedChannelIds,
-  findVisibleChannelIds,
+  listVisibleChannelIds,
+  MAX_INT,
   saveUserChannels,
   type ChannelPick,
 } from './channels.repo.js'
@@ -28,7 +29,7 @@ export async function getUserChannels(deps: Deps, userId: bigint | null) {
 
 /**
  * Checks a `channels` body as the original did, with its messages. The fixed 推荐 channel
- * (id 0), which some clients send along, is left out.
+ * (id 0), which some clients send along, is accepted and echoed but never stored.
  */
 export function readPicks(channels: unknown): ChannelPick[] {
   if (channels === undefined || channels === null) {
@@ -38,22 +39,27 @@ export function readPicks(channels: unknown): ChannelPick[] {
   const picks: ChannelPick[] = []
   const seen = new Set<number>()
   for (const item of channels as unknown[]) {
-    const { id, seq } = (item ?? {}) as { id?: unknown; seq?: unknown }
-    if (typeof item !== 'object' || !Number.isInteger(id) || (id as number) < 0) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       throw new AppError(400, 'Invalid channels param.')
     }
-    if (!Number.isInteger(seq) || (seq as number) < 0) {
+    const { id, seq } = item as { id?: unknown; seq?: unknown }
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
+      throw new AppError(400, 'Invalid channels param.')
+    }
+    if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0 || seq > MAX_INT) {
       throw new AppError(400, 'Invalid channel sequence param.')
     }
-    if (seen.has(id as number)) throw new AppError(400, 'Repeated channels occurred.')
-    seen.add(id as number)
-    if (id !== RECOMMEND_CHANNEL.id) picks.push({ id: id as number, seq: seq as number })
+    if (seen.has(id)) throw new AppError(400, 'Repeated channels occurred.')
+    seen.add(id)
+    picks.push({ id, seq })
   }
   return picks
 }
 
 async function requireVisible(deps: Deps, ids: number[], message: string) {
-  const visible = await findVisibleChannelIds(deps.db.read, ids)
+  if (ids.length === 0) return
+  // Every visible channel rather than `IN (ids)`: a body may list any number of ids.
+  const visible = await listVisibleChannelIds(deps.db.read)
   if (ids.some((id) => !visible.has(id))) throw new AppError(400, message)
 }
 
@@ -65,12 +71,13 @@ export async function saveChannels(
   mode: 'add' | 'replace' | 'merge',
 ) {
   const picks = readPicks(channels)
-  const ids = picks.map((pick) => pick.id)
+  const stored = picks.filter((pick) => pick.id !== RECOMMEND_CHANNEL.id)
+  const ids = stored.map((pick) => pick.id)
   await requireVisible(deps, ids, 'Invalid channels param.')
   if (mode === 'add' && (await findPickedChannelIds(deps.db.write, userId, ids)).length > 0) {
     throw new AppError(409, 'Some conflict user channels occurred.')
   }
-  await saveUserChannels(deps.db.write, userId, picks, mode === 'replace')
+  await saveUserChannels(deps.db.write, userId, stored, mode === 'replace')
   await forgetUserChannels(deps, userId)
   return { channels: picks }
 }

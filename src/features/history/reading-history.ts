@@ -8,7 +8,12 @@ const historyKey = (userId: bigint) => `user:${userId}:his:reading`
 type HistoryDeps = Pick<Deps, 'sortedSets'>
 
 /** Records that the user read the article now (`user:{id}:his:reading`, score = unix seconds). */
-export function recordReading(deps: HistoryDeps, userId: bigint, articleId: bigint, nowMs = Date.now()) {
+export function recordReading(
+  deps: HistoryDeps,
+  userId: bigint,
+  articleId: bigint,
+  nowMs = Date.now(),
+) {
   return deps.sortedSets.addCapped(
     historyKey(userId),
     articleId.toString(),

@@ -12,10 +12,7 @@ const collectionsPolicy: EntryPolicy = {
 }
 
 /** `user:{id}:art:collection`: collected articles, most recently collected first. */
-export async function cachedCollections(
-  deps: CacheDeps,
-  userId: bigint,
-): Promise<ArticleStamp[]> {
+export async function cachedCollections(deps: CacheDeps, userId: bigint): Promise<ArticleStamp[]> {
   const list = await deps.cache.getOrLoad(collectionsKey(userId), collectionsPolicy, async () => {
     const rows = await deps.db.read
       .selectFrom('news_collection')

@@ -9,7 +9,11 @@ export interface TraceLog {
 
 /** Appends to `<dir>/trace.log`. */
 export function fileTraceLog(dir: string): TraceLog {
-  const destination = fileDestination({ dest: path.join(dir, 'trace.log'), mkdir: true, sync: false })
+  const destination = fileDestination({
+    dest: path.join(dir, 'trace.log'),
+    mkdir: true,
+    sync: false,
+  })
   const log: Logger = pino({ base: null, timestamp: false }, destination)
   return {
     write: (entry) => log.info(entry),
