@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { parseArgs } from 'node:util'
 import closeWithGrace from 'close-with-grace'
 import { pino, type Logger } from 'pino'
 import { buildApp } from './app.js'
@@ -10,9 +11,10 @@ import { seedDemo } from './seed/demo.js'
 const USAGE = `usage: headline <command>
   serve     start the HTTP server (embedded mode migrates and seeds itself)
   migrate   bring the database schema up to date
-  seed      load the demo data into an empty database`
+  seed      load the demo data into an empty database
+            (--articles N writes N articles instead of 540, e.g. 100000 for benchmarks)`
 
-async function main(command: string): Promise<void> {
+async function main(command: string, articles: number | undefined): Promise<void> {
   const config = loadConfig()
   const log = pino({ level: config.logLevel })
   const deps = await createDeps(config, { log })
@@ -23,7 +25,7 @@ async function main(command: string): Promise<void> {
     if (applied.length > 0) log.info({ applied }, 'migrations applied')
   }
   if (command === 'seed' || (command === 'serve' && embedded)) {
-    if (await seedDemo(deps)) log.info('demo data loaded')
+    if (await seedDemo(deps, { articles })) log.info('demo data loaded')
   }
   if (command !== 'serve') return deps.close()
 
@@ -47,12 +49,20 @@ function warnAboutDemoSettings(config: Config, log: Logger) {
   }
 }
 
-const command = process.argv[2] ?? 'serve'
-if (!['serve', 'migrate', 'seed'].includes(command)) {
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { articles: { type: 'string' } },
+})
+const command = positionals[0] ?? 'serve'
+const articles = values.articles === undefined ? undefined : Number(values.articles)
+if (
+  !['serve', 'migrate', 'seed'].includes(command) ||
+  (articles !== undefined && !(Number.isInteger(articles) && articles > 0))
+) {
   console.error(USAGE)
   process.exit(2)
 }
-main(command).catch((error: unknown) => {
+main(command, articles).catch((error: unknown) => {
   console.error(error instanceof ConfigError ? error.message : error)
   process.exit(1)
 })

@@ -20,12 +20,12 @@ const detailPolicy: EntryPolicy = {
 
 /** `announcement`: every published announcement, newest first (a short list). */
 export async function cachedAnnouncements(deps: CacheDeps): Promise<AnnouncementSummary[]> {
-  return (await deps.cache.getOrLoad(LIST_KEY, listPolicy, () => listPublished(deps.db.read))) ?? []
+  return (await deps.cache.getOrLoad(LIST_KEY, listPolicy, () => listPublished(deps.db.write))) ?? []
 }
 
 /** `announcement:{id}`, null (negatively cached) when not published. */
 export function cachedAnnouncement(deps: CacheDeps, id: number): Promise<Announcement | null> {
-  return deps.cache.getOrLoad(detailKey(id), detailPolicy, () => findPublished(deps.db.read, id))
+  return deps.cache.getOrLoad(detailKey(id), detailPolicy, () => findPublished(deps.db.write, id))
 }
 
 /** After an admin publishes, edits or withdraws an announcement. */

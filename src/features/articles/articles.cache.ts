@@ -28,13 +28,13 @@ const authorPolicy: EntryPolicy = { name: 'user_articles', ttl: TTL.userArticles
 
 /** `art:{id}:info`, null (negatively cached) unless the article is approved. */
 export function cachedArticleInfo(deps: CacheDeps, id: bigint): Promise<ArticleInfo | null> {
-  return deps.cache.getOrLoad(infoKey(id), infoPolicy, () => findArticleInfo(deps.db.read, id))
+  return deps.cache.getOrLoad(infoKey(id), infoPolicy, () => findArticleInfo(deps.db.write, id))
 }
 
 /** `art:{id}:detail`: the article's HTML body. */
 export function cachedArticleContent(deps: CacheDeps, id: bigint): Promise<string | null> {
   return deps.cache.getOrLoad(detailKey(id), detailPolicy, () =>
-    findArticleContent(deps.db.read, id),
+    findArticleContent(deps.db.write, id),
   )
 }
 
@@ -43,7 +43,7 @@ export async function cachedAuthorArticles(
   deps: CacheDeps,
   userId: bigint,
 ): Promise<ArticleStamp[]> {
-  const load = () => listAuthorArticles(deps.db.read, userId)
+  const load = () => listAuthorArticles(deps.db.write, userId)
   return (await deps.cache.getOrLoad(authorKey(userId), authorPolicy, load)) ?? []
 }
 

@@ -19,7 +19,7 @@ export async function isUserEnabled(
   userId: bigint,
 ): Promise<boolean> {
   const status = await deps.cache.getOrLoad(statusKey(userId), statusPolicy, async () => {
-    const row = await deps.db.read
+    const row = await deps.db.write
       .selectFrom('user_basic')
       .select('status')
       .where('user_id', '=', userId.toString())

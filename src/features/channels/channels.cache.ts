@@ -14,12 +14,12 @@ const userPolicy: EntryPolicy = { name: 'user_channels', ttl: TTL.userChannels }
 
 /** `ch:all`: every visible channel. */
 export async function cachedAllChannels(deps: CacheDeps): Promise<ChannelItem[]> {
-  return (await deps.cache.getOrLoad(ALL_KEY, allPolicy, () => listChannels(deps.db.read))) ?? []
+  return (await deps.cache.getOrLoad(ALL_KEY, allPolicy, () => listChannels(deps.db.write))) ?? []
 }
 
 /** `ch:user:default`: what anonymous users and users without picks see. */
 export async function cachedDefaultChannels(deps: CacheDeps): Promise<ChannelItem[]> {
-  const load = () => listChannels(deps.db.read, true)
+  const load = () => listChannels(deps.db.write, true)
   return (await deps.cache.getOrLoad(DEFAULT_KEY, defaultPolicy, load)) ?? []
 }
 

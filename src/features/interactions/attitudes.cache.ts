@@ -19,7 +19,7 @@ const attitudesPolicy: EntryPolicy = {
 /** `user:{id}:art:attitude`: the user's likes and dislikes. */
 export async function cachedAttitudes(deps: CacheDeps, userId: bigint): Promise<AttitudeMap> {
   const map = await deps.cache.getOrLoad(attitudesKey(userId), attitudesPolicy, async () => {
-    const rows = await deps.db.read
+    const rows = await deps.db.write
       .selectFrom('news_attitude')
       .select(['article_id', 'attitude'])
       .where('user_id', '=', userId.toString())

@@ -14,7 +14,7 @@ const collectionsPolicy: EntryPolicy = {
 /** `user:{id}:art:collection`: collected articles, most recently collected first. */
 export async function cachedCollections(deps: CacheDeps, userId: bigint): Promise<ArticleStamp[]> {
   const list = await deps.cache.getOrLoad(collectionsKey(userId), collectionsPolicy, async () => {
-    const rows = await deps.db.read
+    const rows = await deps.db.write
       .selectFrom('news_collection')
       .select(['article_id', 'update_time'])
       .where('user_id', '=', userId.toString())

@@ -16,7 +16,7 @@ const relationsPolicy: EntryPolicy = {
 /** `user:{id}:relationship`; a user with no relations is cached briefly as "none". */
 export async function cachedRelations(deps: CacheDeps, userId: bigint): Promise<RelationMap> {
   const map = await deps.cache.getOrLoad(relationsKey(userId), relationsPolicy, async () => {
-    const rows = await listRelations(deps.db.read, userId)
+    const rows = await listRelations(deps.db.write, userId)
     if (rows.length === 0) return null
     return Object.fromEntries(rows.map((row) => [row.target.toString(), row.relation]))
   })

@@ -25,7 +25,7 @@ const additionalPolicy: EntryPolicy = {
 
 /** `user:{id}:profile`: the user's basic record, null (negatively cached) when there is none. */
 export function cachedUser(deps: CacheDeps, id: bigint): Promise<UserRecord | null> {
-  return deps.cache.getOrLoad(profileKey(id), profilePolicy, () => findUserById(deps.db.read, id))
+  return deps.cache.getOrLoad(profileKey(id), profilePolicy, () => findUserById(deps.db.write, id))
 }
 
 /** `user:{id}:profilex`: gender and birthday. */
@@ -34,7 +34,7 @@ export function cachedAdditionalProfile(
   id: bigint,
 ): Promise<AdditionalProfile | null> {
   return deps.cache.getOrLoad(additionalKey(id), additionalPolicy, () =>
-    findAdditionalProfile(deps.db.read, id),
+    findAdditionalProfile(deps.db.write, id),
   )
 }
 

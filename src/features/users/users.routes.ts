@@ -116,6 +116,10 @@ export const usersRoutes: Feature = async (instance, { deps }) => {
         if (text === undefined) continue
         const data = decodeBase64Image(text)
         if (!data) throw new AppError(400, { [field]: `Invalid ${field} image.` })
+        // The same limit as a multipart upload of the file.
+        if (data.length > deps.config.uploadMaxBytes) {
+          throw new AppError(413, 'The uploaded file is too large.')
+        }
         images[field] = data
       }
       const result = await updateProfile(deps, userIdOf(request), { ...fields, images })
@@ -133,8 +137,12 @@ export const usersRoutes: Feature = async (instance, { deps }) => {
       if (!request.isMultipart()) throw new AppError(400, { photo: 'Invalid photo image.' })
       const images: ProfilePatch['images'] = {}
       for await (const part of request.parts()) {
-        if (part.type === 'file' && part.fieldname in IMAGE_FIELDS) {
+        if (part.type !== 'file') continue
+        if (Object.hasOwn(IMAGE_FIELDS, part.fieldname)) {
           images[part.fieldname as ImageField] = await (part as MultipartFile).toBuffer()
+        } else {
+          // An unread file would stall the parser: discard the ones we do not take.
+          part.file.resume()
         }
       }
       const result = await updateProfile(deps, userIdOf(request), { images })

@@ -14,7 +14,6 @@ import {
   type UserRecord,
 } from './users.repo.js'
 
-
 export const RELATION = { none: 0, follow: 1, blacklist: 2 } as const
 
 /** Image fields a user can upload, and the field's label in the 507 message. */

@@ -8,7 +8,11 @@ import type { Database } from './schema.js'
 /** Called after every executed query (metrics, tests counting queries). */
 export type QueryObserver = (event: LogEvent) => void
 
-/** The write (primary) connection and the read connection, which may go to replicas. */
+/**
+ * The primary and the read connection, which may go to replicas. Cache loaders read from the
+ * primary: they run right after the write that invalidated the entry, and a lagging replica would
+ * put the old row back for a whole TTL. Uncached reads (feeds, lists) use `read`.
+ */
 export interface Databases {
   readonly write: Kysely<Database>
   readonly read: Kysely<Database>
