@@ -76,7 +76,10 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const port = int('PORT', 8000, 0, 65535)
   const databaseUrl = url('DATABASE_URL', ['mysql:', 'mariadb:', 'sqlite:'])
-  const replicas = (text('DATABASE_REPLICA_URLS') ?? '').split(',').filter(Boolean)
+  const replicas = (text('DATABASE_REPLICA_URLS') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
   for (const replica of replicas) {
     if (!isUrlWithScheme(replica, ['mysql:', 'mariadb:'])) {
       problems.push(`DATABASE_REPLICA_URLS entries must be mysql:// URLs, got "${replica}"`)
@@ -94,6 +97,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (smsTestCode !== undefined && !/^\d{6}$/.test(smsTestCode)) {
     problems.push(`SMS_TEST_CODE must be six digits, got "${smsTestCode}"`)
   }
+  if (smsTestCode !== undefined && nodeEnv === 'production') {
+    problems.push('SMS_TEST_CODE must not be set when NODE_ENV=production (it logs in any account)')
+  }
   const logLevel = text('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info')
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`)
@@ -107,7 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     dataDir: path.resolve(text('DATA_DIR') ?? './data'),
     databaseUrl,
-    databaseReplicaUrls: replicas,
+    databaseReplicaUrls: Object.freeze(replicas),
     redisUrl,
     redisPrefix: text('REDIS_PREFIX') ?? '',
     publicUrl: publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`,

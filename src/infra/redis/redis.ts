@@ -24,18 +24,20 @@ export function createRedis(
 ): RedisClient {
   const base = { ...resilience, enableOfflineQueue: queueWhileOffline }
   const options: RedisOptions = { ...base, keyPrefix, lazyConnect: true }
-  if (url.startsWith('redis+sentinel://') || url.startsWith('redis+cluster://')) {
-    const { password, hosts, path } = splitMultiHostUrl(url)
-    if (url.startsWith('redis+cluster://')) {
-      return new Cluster(hosts, {
-        lazyConnect: true,
-        keyPrefix,
-        enableOfflineQueue: queueWhileOffline,
-        redisOptions: { ...base, password },
-      })
-    }
+  if (url.startsWith('redis+cluster://')) {
+    const { username, password, hosts } = splitMultiHostUrl(url, 6379)
+    return new Cluster(hosts, {
+      lazyConnect: true,
+      keyPrefix,
+      enableOfflineQueue: queueWhileOffline,
+      redisOptions: { ...base, username, password },
+    })
+  }
+  if (url.startsWith('redis+sentinel://')) {
+    // Sentinels listen on 26379 unless told otherwise.
+    const { username, password, hosts, path } = splitMultiHostUrl(url, 26379)
     const [name = 'mymaster', db = '0'] = path
-    return new Redis({ ...options, sentinels: hosts, name, password, db: Number(db) })
+    return new Redis({ ...options, sentinels: hosts, name, username, password, db: Number(db) })
   }
   return new Redis(url, options)
 }
@@ -64,15 +66,21 @@ export async function connectRedis(client: RedisClient, timeoutMs = 3000): Promi
   return ready
 }
 
-function splitMultiHostUrl(url: string) {
+function splitMultiHostUrl(url: string, defaultPort: number) {
   const rest = url.slice(url.indexOf('://') + 3)
   const at = rest.lastIndexOf('@')
   const auth = at >= 0 ? rest.slice(0, at) : ''
   const [hostList = '', ...path] = rest.slice(at + 1).split('/')
-  const password = auth ? decodeURIComponent(auth.slice(auth.indexOf(':') + 1)) : undefined
-  const hosts = hostList.split(',').map((entry) => {
-    const [host = '127.0.0.1', port = '6379'] = entry.split(':')
-    return { host, port: Number(port) }
-  })
-  return { password, hosts, path: path.filter(Boolean) }
+  const colon = auth.indexOf(':')
+  const decode = (text: string) => (text ? decodeURIComponent(text) : undefined)
+  const username = decode(colon >= 0 ? auth.slice(0, colon) : auth)
+  const password = colon >= 0 ? decode(auth.slice(colon + 1)) : undefined
+  const hosts = hostList
+    .split(',')
+    .filter(Boolean)
+    .map((entry) => {
+      const [host = '127.0.0.1', port] = entry.split(':')
+      return { host, port: port ? Number(port) : defaultPort }
+    })
+  return { username, password, hosts, path: path.filter(Boolean) }
 }

@@ -1,0 +1,122 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './config.js'
+
+const configError = (env: Record<string, string>): ConfigError => {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return error as ConfigError
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('loadConfig', () => {
+  it('runs embedded with no environment at all', () => {
+    expect(loadConfig({})).toEqual({
+      env: 'development',
+      host: '0.0.0.0',
+      port: 8000,
+      dataDir: path.resolve('./data'),
+      databaseUrl: undefined,
+      databaseReplicaUrls: [],
+      redisUrl: undefined,
+      redisPrefix: '',
+      publicUrl: 'http://127.0.0.1:8000/',
+      jwtSecret: undefined,
+      smsTestCode: undefined,
+      logLevel: 'info',
+      datacenterId: 0,
+      workerId: 0,
+      cacheEnabled: true,
+      uploadMaxBytes: 5 * 1024 * 1024,
+      trustProxy: false,
+    })
+  })
+
+  it('is silent under test and reads every variable it knows', () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '9000',
+      HOST: '127.0.0.1',
+      DATA_DIR: '/tmp/headline',
+      DATABASE_URL: 'mysql://u:p@db:3306/toutiao',
+      DATABASE_REPLICA_URLS: 'mysql://r1/toutiao, mysql://r2/toutiao',
+      REDIS_URL: 'redis://cache:6379/1',
+      REDIS_PREFIX: 'hl:',
+      PUBLIC_URL: 'https://cdn.example.com/files',
+      JWT_SECRET: 'a-secret-of-enough-length',
+      SMS_TEST_CODE: '123456',
+      DATACENTER_ID: '3',
+      WORKER_ID: '31',
+      CACHE_ENABLED: 'off',
+      UPLOAD_MAX_BYTES: '2048',
+      TRUST_PROXY: 'yes',
+    })
+    expect(config).toMatchObject({
+      env: 'test',
+      logLevel: 'silent',
+      port: 9000,
+      host: '127.0.0.1',
+      dataDir: '/tmp/headline',
+      databaseReplicaUrls: ['mysql://r1/toutiao', 'mysql://r2/toutiao'],
+      redisPrefix: 'hl:',
+      publicUrl: 'https://cdn.example.com/files/',
+      datacenterId: 3,
+      workerId: 31,
+      cacheEnabled: false,
+      uploadMaxBytes: 2048,
+      trustProxy: true,
+    })
+  })
+
+  it('names every bad variable in one error', () => {
+    const error = configError({ PORT: '70000', REDIS_URL: 'http://cache:6379', LOG_LEVEL: 'loud' })
+    expect(error.problems).toHaveLength(3)
+    for (const name of ['PORT', 'REDIS_URL', 'LOG_LEVEL']) expect(error.message).toContain(name)
+  })
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '80.5'],
+    ['WORKER_ID', '32'],
+    ['CACHE_ENABLED', 'maybe'],
+    ['DATABASE_URL', 'postgres://db/toutiao'],
+    ['DATABASE_REPLICA_URLS', 'mysql://r1/t,sqlite://r2'],
+    ['SMS_TEST_CODE', '12345'],
+    ['JWT_SECRET', 'short'],
+    ['NODE_ENV', 'staging'],
+    ['PUBLIC_URL', 'ftp://files'],
+  ])('rejects %s=%s', (name, value) => {
+    expect(configError({ [name]: value }).message).toContain(name)
+  })
+
+  it('requires JWT_SECRET in production', () => {
+    expect(configError({ NODE_ENV: 'production' }).message).toContain('JWT_SECRET')
+    expect(
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-secret-of-enough-length' }).env,
+    ).toBe('production')
+  })
+
+  it('refuses the SMS test code in production', () => {
+    const env = { NODE_ENV: 'production', JWT_SECRET: 'a-secret-of-enough-length' }
+    expect(configError({ ...env, SMS_TEST_CODE: '246810' }).message).toContain('SMS_TEST_CODE')
+  })
+
+  it.each([
+    'redis://:pw@cache:6379/0',
+    'rediss://cache:6380',
+    'redis+sentinel://:pw@h1:26379,h2:26379/mymaster/2',
+    'redis+cluster://h1:7000,h2:7001,h3:7002',
+  ])('accepts REDIS_URL=%s', (url) => {
+    expect(loadConfig({ REDIS_URL: url }).redisUrl).toBe(url)
+  })
+
+  it('is frozen, lists included', () => {
+    const config = loadConfig({ DATABASE_REPLICA_URLS: 'mysql://r1/t' })
+    expect(Object.isFrozen(config)).toBe(true)
+    expect(Object.isFrozen(config.databaseReplicaUrls)).toBe(true)
+    expect(() => ((config as { port: number }).port = 1)).toThrow(TypeError)
+  })
+})

@@ -1,0 +1,92 @@
+import { pino } from 'pino'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { counterStoreContract } from '../../../test/contracts/counter-store.contract.js'
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../../test/env.js'
+import { openTestDatabase, openTestRedis, type TestRedis } from '../../../test/stores.js'
+import { COUNTERS, tolerantCounters, type CounterStore } from './counters.js'
+import { redisCounters } from './counters.redis.js'
+import { sqlCounters } from './counters.sql.js'
+
+const sqlHarness = (dialect: 'sqlite' | 'mysql') => async () => {
+  const database = await openTestDatabase(dialect)
+  return { store: sqlCounters(database.db), close: database.close }
+}
+
+counterStoreContract('SQL on SQLite', sqlHarness('sqlite'))
+
+describe.skipIf(!TEST_DATABASE_URL)('on MariaDB', () => {
+  counterStoreContract('SQL on MariaDB', sqlHarness('mysql'))
+})
+
+describe.skipIf(!TEST_REDIS_URL)('on Redis', () => {
+  counterStoreContract('Redis sorted sets', async () => {
+    const redis = await openTestRedis()
+    return { store: redisCounters(redis.redis), close: redis.close }
+  })
+
+  describe('Redis keys', () => {
+    let t: TestRedis
+    beforeAll(async () => {
+      t = await openTestRedis()
+    })
+    afterAll(() => t?.close())
+
+    it('are the original sorted sets: count:<metric>, member = id, score = count', async () => {
+      const store = redisCounters(t.redis)
+      const id = 2n ** 60n + 12345n
+      await store.incr(COUNTERS.userArticlesReading, id, 3)
+      await store.reset(COUNTERS.articleReading, new Map([[id, 9]]))
+      expect(await t.raw.type('count:user:arts:reading')).toBe('zset')
+      expect(await t.raw.zrange('count:user:arts:reading', 0, -1, 'WITHSCORES')).toEqual([
+        id.toString(),
+        '3',
+      ])
+      expect(await t.raw.zscore('count:art:reading', id.toString())).toBe('9')
+    })
+
+    it('read what an existing deployment already stored', async () => {
+      await t.raw.zadd('count:user:followers', 42, '1234567890123456789')
+      const store = redisCounters(t.redis)
+      expect(await store.get(COUNTERS.userFollowers, 1234567890123456789n)).toBe(42)
+    })
+  })
+})
+
+describe('tolerantCounters', () => {
+  const down = new Error('store down')
+  const failing: CounterStore = {
+    get: () => Promise.reject(down),
+    getMany: () => Promise.reject(down),
+    incr: () => Promise.reject(down),
+    reset: () => Promise.reject(down),
+  }
+  const log = pino({ level: 'silent' })
+
+  it('answers 0 for reads and drops increments while the store fails, logging each', async () => {
+    const warn = vi.spyOn(log, 'warn')
+    const counters = tolerantCounters(failing, log)
+    expect(await counters.get(COUNTERS.articleReading, 1n)).toBe(0)
+    expect(await counters.getMany(COUNTERS.articleReading, [1n, 2n, 3n])).toEqual([0, 0, 0])
+    await expect(counters.incr(COUNTERS.articleReading, 1n, 2)).resolves.toBe(0)
+    expect(warn).toHaveBeenCalledTimes(3)
+  })
+
+  it('passes results through while the store works', async () => {
+    const working: CounterStore = {
+      get: async () => 4,
+      getMany: async (_name, ids) => ids.map(() => 5),
+      incr: async (_name, _id, by = 1) => 10 + by,
+      reset: async () => undefined,
+    }
+    const counters = tolerantCounters(working, log)
+    expect(await counters.get(COUNTERS.articleReading, 1n)).toBe(4)
+    expect(await counters.getMany(COUNTERS.articleReading, [1n, 2n])).toEqual([5, 5])
+    expect(await counters.incr(COUNTERS.articleReading, 1n, -1)).toBe(9)
+  })
+
+  it('lets a failed reset fail: the repair job must know', async () => {
+    await expect(
+      tolerantCounters(failing, log).reset(COUNTERS.articleReading, new Map()),
+    ).rejects.toBe(down)
+  })
+})

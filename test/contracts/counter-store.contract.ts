@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { COUNTERS, type CounterStore } from '../../src/infra/store/counters.js'
+
+/** A store under test and how to release it. */
+export interface CounterStoreHarness {
+  store: CounterStore
+  close(): Promise<void>
+}
+
+let nextId = 2n ** 60n + BigInt(Math.floor(Math.random() * 1e9)) * 1000n
+
+/** A fresh 64-bit id above 2^53, so tests never share members. */
+const freshId = () => (nextId += 7n)
+
+/** The behaviour every CounterStore implementation must show. */
+export function counterStoreContract(name: string, open: () => Promise<CounterStoreHarness>) {
+  describe(`CounterStore contract: ${name}`, () => {
+    let harness: CounterStoreHarness
+    let store: CounterStore
+    beforeAll(async () => {
+      harness = await open()
+      store = harness.store
+    })
+    afterAll(() => harness?.close())
+
+    it('answers 0 for an id never counted', async () => {
+      expect(await store.get(COUNTERS.articleReading, freshId())).toBe(0)
+    })
+
+    it('increments and returns the new value, by 1 by default and by negative amounts', async () => {
+      const id = freshId()
+      expect(await store.incr(COUNTERS.articleLiking, id)).toBe(1)
+      expect(await store.incr(COUNTERS.articleLiking, id, 5)).toBe(6)
+      expect(await store.incr(COUNTERS.articleLiking, id, -2)).toBe(4)
+      expect(await store.get(COUNTERS.articleLiking, id)).toBe(4)
+      const other = freshId()
+      expect(await store.incr(COUNTERS.articleLiking, other, -1)).toBe(-1)
+      expect(await store.get(COUNTERS.articleLiking, other)).toBe(-1)
+    })
+
+    it('reads several ids in the order given, with 0 for the uncounted ones', async () => {
+      const [a, b, c] = [freshId(), freshId(), freshId()]
+      await store.incr(COUNTERS.commentLiking, a, 3)
+      await store.incr(COUNTERS.commentLiking, c, 9)
+      expect(await store.getMany(COUNTERS.commentLiking, [c, b, a, c])).toEqual([9, 0, 3, 9])
+      expect(await store.getMany(COUNTERS.commentLiking, [])).toEqual([])
+    })
+
+    it('keeps ids above 2^53 apart exactly', async () => {
+      const base = 2n ** 62n + (freshId() % 1_000_000n) * 1024n
+      // These two collapse into one double: a lossy store would mix their counts.
+      const [low, high] = [base, base + 1n]
+      expect(Number(low)).toBe(Number(high))
+      await store.incr(COUNTERS.userFollowers, low, 2)
+      await store.incr(COUNTERS.userFollowers, high, 5)
+      expect(await store.get(COUNTERS.userFollowers, low)).toBe(2)
+      expect(await store.get(COUNTERS.userFollowers, high)).toBe(5)
+      expect(await store.getMany(COUNTERS.userFollowers, [high, low])).toEqual([5, 2])
+    })
+
+    it('reset replaces the whole counter and drops zero counts', async () => {
+      const [old, kept, added, zero] = [freshId(), freshId(), freshId(), freshId()]
+      await store.incr(COUNTERS.userArticles, old, 4)
+      await store.incr(COUNTERS.userArticles, kept, 1)
+      await store.reset(
+        COUNTERS.userArticles,
+        new Map([
+          [kept, 7],
+          [added, 2],
+          [zero, 0],
+        ]),
+      )
+      expect(await store.getMany(COUNTERS.userArticles, [old, kept, added, zero])).toEqual([
+        0, 7, 2, 0,
+      ])
+      expect(await store.incr(COUNTERS.userArticles, zero)).toBe(1)
+      await store.reset(COUNTERS.userArticles, new Map())
+      expect(await store.getMany(COUNTERS.userArticles, [kept, added, zero])).toEqual([0, 0, 0])
+    })
+
+    it('reset of a large counter is seen whole or not at all by concurrent readers', async () => {
+      const ids = Array.from({ length: 2500 }, () => freshId())
+      await store.reset(COUNTERS.articleCollecting, new Map(ids.map((id) => [id, 1])))
+      const probe = [ids[0]!, ids[1249]!, ids[2499]!]
+      const reads: number[][] = []
+      const reading = (async () => {
+        for (let i = 0; i < 20; i++)
+          reads.push(await store.getMany(COUNTERS.articleCollecting, probe))
+      })()
+      await store.reset(COUNTERS.articleCollecting, new Map(ids.map((id) => [id, 2])))
+      await reading
+      for (const read of reads) expect([[1, 1, 1].join(), [2, 2, 2].join()]).toContain(read.join())
+      expect(await store.getMany(COUNTERS.articleCollecting, probe)).toEqual([2, 2, 2])
+    })
+
+    it('keeps counters of different names independent', async () => {
+      const id = freshId()
+      await store.incr(COUNTERS.articleComments, id, 3)
+      await store.incr(COUNTERS.commentReplies, id, 8)
+      await store.reset(COUNTERS.articleDislike, new Map([[id, 5]]))
+      expect(await store.get(COUNTERS.articleComments, id)).toBe(3)
+      expect(await store.get(COUNTERS.commentReplies, id)).toBe(8)
+      expect(await store.get(COUNTERS.articleDislike, id)).toBe(5)
+      await store.reset(COUNTERS.articleComments, new Map())
+      expect(await store.get(COUNTERS.commentReplies, id)).toBe(8)
+      expect(await store.get(COUNTERS.articleDislike, id)).toBe(5)
+    })
+
+    it('loses no increment under concurrency', async () => {
+      const id = freshId()
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => store.incr(COUNTERS.userLiked, id)),
+      )
+      expect(await store.get(COUNTERS.userLiked, id)).toBe(50)
+      expect(new Set(results).size).toBe(50)
+    })
+  })
+}
