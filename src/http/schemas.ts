@@ -40,10 +40,13 @@ export const Message = Type.Object({ message: Type.String() })
 /** Wraps a payload in the original's success envelope. */
 export const ok = <T>(data: T) => ({ message: 'OK', data })
 
+// Far beyond any list, and small enough that `(page - 1) * per_page` stays an exact offset.
+const MAX_PAGE = 2_147_483_647
+
 /** `page` (from 1) and `per_page` (min..max, default min) query parameters. */
 export const PageQuery = (min: number, max: number) =>
   Type.Object({
-    page: Type.Integer({ minimum: 1, default: 1 }),
+    page: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1 }),
     per_page: Type.Integer({ minimum: min, maximum: max, default: min }),
   })
 

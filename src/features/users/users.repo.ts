@@ -166,14 +166,3 @@ export async function setUserStatus(db: Db, id: bigint, status: number): Promise
     .where('user_id', '=', id.toString())
     .execute()
 }
-
-/** The viewer's relation to the target: 1 follow, 2 blacklist, 0 none. */
-export async function findRelation(db: Db, userId: bigint, targetId: bigint): Promise<number> {
-  const row = await db
-    .selectFrom('user_relation')
-    .select('relation')
-    .where('user_id', '=', userId.toString())
-    .where('target_user_id', '=', targetId.toString())
-    .executeTakeFirst()
-  return toInt(row?.relation)
-}

@@ -5,8 +5,8 @@ import { sniffImage } from '../../infra/storage/images.js'
 import { DEFAULT_AVATAR_KEY, StorageError } from '../../infra/storage/file-storage.js'
 import { COUNTERS } from '../../infra/store/counters.js'
 import { cachedAdditionalProfile, cachedUser, forgetUser } from './users.cache.js'
+import { relationTo } from '../social/relations.cache.js'
 import {
-  findRelation,
   isNameTaken,
   updateUser,
   type BasicChanges,
@@ -66,8 +66,7 @@ export async function getCurrentUser(deps: Deps, userId: bigint) {
 export async function getUser(deps: Deps, targetId: bigint | null, viewerId: bigint | null) {
   const user = targetId === null ? null : await cachedUser(deps, targetId)
   if (!user) throw new AppError(400, 'Invalid target user.')
-  const relation =
-    viewerId === null ? RELATION.none : await findRelation(deps.db.read, viewerId, user.id)
+  const relation = viewerId === null ? RELATION.none : await relationTo(deps, viewerId, user.id)
   return {
     ...(await publicProfile(deps, user)),
     is_following: relation === RELATION.follow,
