@@ -1,0 +1,162 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../../infra/db/schema.js'
+import { isoDateTime, msOfDateTime, sqlDateTime, toId, toInt } from '../../infra/db/values.js'
+
+/** `news_comment.status` values. */
+export const COMMENT_STATUS = { unreviewed: 0, approved: 1, failed: 2, deleted: 3 } as const
+
+/** Added to the score of pinned comments (`COMMENTS_CACHE_MAX_SCORE = 2e19`), so they sort first. */
+export const PINNED_SCORE = 20_000_000_000_000_000_000n
+
+/** What the original's `CommentCache` (`comm:{id}`) holds for an approved comment. */
+export interface CommentBody {
+  com_id: bigint
+  aut_id: bigint
+  /** ISO-8601 creation time. */
+  pubdate: string
+  content: string
+  is_top: number
+}
+
+/**
+ * A comment list (`art:{id}:comm`, `comm:{id}:reply`): ids and their scores, highest score first.
+ * Decimal strings: exact, and far cheaper to cache than one tagged bigint per entry.
+ */
+export interface ScoredIds {
+  ids: string[]
+  scores: string[]
+}
+
+/** Where a comment sits: the article and, for a reply, the comment it answers. */
+export interface CommentPlace {
+  articleId: bigint
+  parentId: bigint | null
+}
+
+type Db = Kysely<Database>
+
+/** The original's score: creation time in unix seconds, plus 2e19 when pinned. */
+export function commentScore(createTime: string, isTop: number): bigint {
+  const seconds = BigInt(Math.floor(msOfDateTime(createTime) / 1000))
+  return isTop ? seconds + PINNED_SCORE : seconds
+}
+
+const byScoreDesc = (a: [bigint, bigint], b: [bigint, bigint]) =>
+  a[1] !== b[1] ? (a[1] > b[1] ? -1 : 1) : a[0] > b[0] ? -1 : a[0] < b[0] ? 1 : 0
+
+/** Approved top-level comments of an article (`of.articleId`) or approved replies of a comment. */
+export async function listScoredComments(
+  db: Db,
+  of: { articleId: bigint } | { parentId: bigint },
+): Promise<ScoredIds> {
+  let query = db
+    .selectFrom('news_comment')
+    .select(['comment_id', 'create_time', 'is_top'])
+    .where('status', '=', COMMENT_STATUS.approved)
+  query =
+    'articleId' in of
+      ? query.where('article_id', '=', of.articleId.toString()).where('parent_id', 'is', null)
+      : query.where('parent_id', '=', of.parentId.toString())
+  const rows = await query.execute()
+  // Sorted here on the exact scores; equal scores newest id first, as ZREVRANGE orders members.
+  const scored = rows
+    .map((row): [bigint, bigint] => [
+      toId(row.comment_id),
+      commentScore(row.create_time, toInt(row.is_top)),
+    ])
+    .sort(byScoreDesc)
+  return {
+    ids: scored.map(([id]) => id.toString()),
+    scores: scored.map(([, score]) => score.toString()),
+  }
+}
+
+/** The approved comments among `ids` (any order). */
+export async function findCommentBodies(db: Db, ids: readonly bigint[]): Promise<CommentBody[]> {
+  if (ids.length === 0) return []
+  const rows = await db
+    .selectFrom('news_comment')
+    .select(['comment_id', 'user_id', 'create_time', 'content', 'is_top'])
+    .where(
+      'comment_id',
+      'in',
+      ids.map((id) => id.toString()),
+    )
+    .where('status', '=', COMMENT_STATUS.approved)
+    .execute()
+  return rows.map((row) => ({
+    com_id: toId(row.comment_id),
+    aut_id: toId(row.user_id),
+    pubdate: isoDateTime(row.create_time) ?? '',
+    content: row.content,
+    is_top: toInt(row.is_top),
+  }))
+}
+
+/** The article and parent of an approved comment, or null. */
+export async function findCommentPlace(db: Db, id: bigint): Promise<CommentPlace | null> {
+  const row = await db
+    .selectFrom('news_comment')
+    .select(['article_id', 'parent_id'])
+    .where('comment_id', '=', id.toString())
+    .where('status', '=', COMMENT_STATUS.approved)
+    .executeTakeFirst()
+  if (!row) return null
+  return {
+    articleId: toId(row.article_id),
+    parentId: row.parent_id === null ? null : toId(row.parent_id),
+  }
+}
+
+/** Stores a new approved comment created at `at` (whole seconds, as its score counts them). */
+export async function insertComment(
+  db: Db,
+  comment: {
+    id: bigint
+    userId: bigint
+    articleId: bigint
+    parentId: bigint | null
+    content: string
+    at: Date
+  },
+): Promise<void> {
+  const time = sqlDateTime(comment.at)
+  await db
+    .insertInto('news_comment')
+    .values({
+      comment_id: comment.id.toString(),
+      user_id: comment.userId.toString(),
+      article_id: comment.articleId.toString(),
+      parent_id: comment.parentId === null ? null : comment.parentId.toString(),
+      content: comment.content,
+      is_top: 0,
+      status: COMMENT_STATUS.approved,
+      create_time: time,
+      update_time: time,
+    })
+    .execute()
+}
+
+/**
+ * Which of `ids` the user likes. A stand-in until the interactions feature offers the cached
+ * `user:{id}:comm:liking` set; read from the primary so a like shows on the user's next read.
+ */
+export async function findLikedCommentIds(
+  db: Db,
+  userId: bigint,
+  ids: readonly bigint[],
+): Promise<Set<bigint>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('news_comment_liking')
+    .select('comment_id')
+    .where('user_id', '=', userId.toString())
+    .where(
+      'comment_id',
+      'in',
+      ids.map((id) => id.toString()),
+    )
+    .where('is_deleted', '=', 0)
+    .execute()
+  return new Set(rows.map((row) => toId(row.comment_id)))
+}

@@ -1,0 +1,251 @@
+import type { Deps } from '../../deps.js'
+import { AppError } from '../../errors.js'
+import { parseId } from '../../http/schemas.js'
+import { isoDateTime, sqlDateTime } from '../../infra/db/values.js'
+import { COUNTERS } from '../../infra/store/counters.js'
+import { cachedArticleInfo } from '../articles/articles.cache.js'
+import type { ArticleInfo } from '../articles/articles.repo.js'
+import { cachedUser } from '../users/users.cache.js'
+import { photoUrl } from '../users/users.service.js'
+import {
+  cachedArticleComments,
+  cachedCommentBodies,
+  cachedCommentReplies,
+  forgetArticleComments,
+  forgetCommentReplies,
+} from './comments.cache.js'
+import {
+  findCommentPlace,
+  findLikedCommentIds,
+  insertComment,
+  type CommentBody,
+  type ScoredIds,
+} from './comments.repo.js'
+
+/** `content` is a VARCHAR(200): characters, not UTF-16 units. */
+export const MAX_CONTENT_CHARS = 200
+
+/** One page of a comment list, cut as the original's `get_page` did. */
+export interface ScorePage {
+  /** Comments in the whole list. */
+  total: number
+  /** The smallest score of the whole list; null when it is empty. */
+  endId: bigint | null
+  /** The score of the last comment on this page; null when the page is empty. */
+  lastId: bigint | null
+  ids: bigint[]
+}
+
+/**
+ * Without `offset` the `limit` highest scores; with it the `limit` highest scores below it
+ * (`ZREVRANGEBYSCORE key offset-1 0 LIMIT 0 limit`).
+ */
+export function pageOf(list: ScoredIds, offset: bigint | null, limit: number): ScorePage {
+  const { ids, scores } = list
+  if (ids.length === 0) return { total: 0, endId: null, lastId: null, ids: [] }
+  let start = 0
+  if (offset !== null) {
+    // Scores descend: find the first one below `offset`.
+    let high = scores.length
+    while (start < high) {
+      const middle = (start + high) >>> 1
+      if (BigInt(scores[middle] as string) < offset) high = middle
+      else start = middle + 1
+    }
+  }
+  const end = Math.min(start + limit, ids.length)
+  return {
+    total: ids.length,
+    endId: BigInt(scores[scores.length - 1] as string),
+    lastId: end > start ? BigInt(scores[end - 1] as string) : null,
+    ids: ids.slice(start, end).map((id) => BigInt(id)),
+  }
+}
+
+/** A comment as the lists show it. */
+export interface CommentItem {
+  com_id: bigint
+  aut_id: bigint
+  aut_name: string
+  aut_photo: string
+  pubdate: string
+  content: string
+  is_top: number
+  like_count: number
+  reply_count: number
+  is_liking: boolean
+}
+
+/** Fills comment bodies with author, counts and the viewer's likes. */
+async function commentItems(
+  deps: Deps,
+  bodies: CommentBody[],
+  viewer: bigint | null,
+): Promise<CommentItem[]> {
+  const ids = bodies.map((body) => body.com_id)
+  const authorIds = [...new Set(bodies.map((body) => body.aut_id))]
+  const [authors, likes, replies, liked] = await Promise.all([
+    Promise.all(authorIds.map((id) => cachedUser(deps, id))),
+    deps.counters.getMany(COUNTERS.commentLiking, ids),
+    deps.counters.getMany(COUNTERS.commentReplies, ids),
+    viewer === null ? new Set<bigint>() : findLikedCommentIds(deps.db.write, viewer, ids),
+  ])
+  const authorOf = new Map(authorIds.map((id, i) => [id, authors[i] ?? null]))
+  return bodies.map((body, i) => {
+    const author = authorOf.get(body.aut_id) ?? null
+    return {
+      com_id: body.com_id,
+      aut_id: body.aut_id,
+      aut_name: author?.name ?? '',
+      aut_photo: photoUrl(deps, author ?? { photo: '' }),
+      pubdate: body.pubdate,
+      content: body.content,
+      is_top: body.is_top,
+      like_count: likes[i] ?? 0,
+      reply_count: replies[i] ?? 0,
+      is_liking: liked.has(body.com_id),
+    }
+  })
+}
+
+/** What `GET /comments` asks for, once its parameters are read. */
+export interface CommentQuery {
+  type: 'a' | 'c'
+  /** The article (type a) or comment (type c); null when it cannot exist. */
+  source: bigint | null
+  offset: bigint | null
+  limit: number
+}
+
+/** The list of `query.source`, or null when the article or comment does not exist. */
+async function sourceList(deps: Deps, query: CommentQuery): Promise<ScoredIds | null> {
+  const { source } = query
+  if (source === null) return null
+  if (query.type === 'a') {
+    return (await cachedArticleInfo(deps, source)) ? cachedArticleComments(deps, source) : null
+  }
+  const [parent] = await cachedCommentBodies(deps, [source])
+  return parent ? cachedCommentReplies(deps, source) : null
+}
+
+/** `GET /comments`: a page of an article's comments or of a comment's replies. */
+export async function commentPage(deps: Deps, query: CommentQuery, viewer: bigint | null) {
+  const list = await sourceList(deps, query)
+  const page = pageOf(list ?? { ids: [], scores: [] }, query.offset, query.limit)
+  const bodies = (await cachedCommentBodies(deps, page.ids)).filter((body) => body !== null)
+  return {
+    total_count: page.total,
+    end_id: page.endId,
+    last_id: page.lastId,
+    results: await commentItems(deps, bodies, viewer),
+  }
+}
+
+/** The body of `POST /comments` after schema validation. */
+export interface NewComment {
+  target: string
+  content: string
+  art_id?: unknown
+}
+
+const INVALID_ARTICLE = 'Invalid target article id.'
+
+/** `art_id` as the original's `parser.article_id` read it: null/absent, or an existing article. */
+async function readArticleParam(deps: Deps, value: unknown): Promise<ArticleInfo | null> {
+  if (value === undefined || value === null) return null
+  const text = typeof value === 'number' ? String(value) : value
+  const id = typeof text === 'string' && /^\d{1,19}$/.test(text) ? parseId(text) : null
+  const article = id === null ? null : await cachedArticleInfo(deps, id)
+  if (!article) throw new AppError(400, { art_id: INVALID_ARTICLE })
+  return article
+}
+
+/** 400 unless `content` holds some text and fits its column. */
+function checkContent(content: string) {
+  if (content.trim() === '') throw new AppError(400, 'Empty content.')
+  if ([...content].length > MAX_CONTENT_CHARS) throw new AppError(400, 'Content is too long.')
+}
+
+/**
+ * `POST /comments`: a comment on the article `target`, or with `art_id` a reply to the comment
+ * `target` of that article. Approved at once, as the original's ORM default had it.
+ */
+export async function createComment(deps: Deps, userId: bigint, input: NewComment) {
+  const replyTo = await readArticleParam(deps, input.art_id)
+  checkContent(input.content)
+  const target = parseId(input.target)
+  const article = replyTo ?? (target === null ? null : await cachedArticleInfo(deps, target))
+  if (!article) throw new AppError(400, INVALID_ARTICLE)
+  if (!article.allow_comm) throw new AppError(400, 'Article denied comment.')
+  let parentId: bigint | null = null
+  if (replyTo) {
+    const place = target === null ? null : await findCommentPlace(deps.db.write, target)
+    if (!place || place.articleId !== article.art_id) {
+      throw new AppError(400, 'Invalid target comment id.')
+    }
+    parentId = target
+  }
+
+  const id = deps.ids.nextId()
+  const at = new Date(Math.floor(Date.now() / 1000) * 1000)
+  await insertComment(deps.db.write, {
+    id,
+    userId,
+    articleId: article.art_id,
+    parentId,
+    content: input.content,
+    at,
+  })
+  await afterCommentWritten(deps, article.art_id, parentId)
+
+  const author = await cachedUser(deps, userId)
+  const name = author?.name ?? ''
+  const photo = photoUrl(deps, author ?? { photo: '' })
+  if (parentId === null && article.aut_id !== userId)
+    notifyAuthor(deps, article, userId, name, photo)
+  const newObj: CommentItem = {
+    com_id: id,
+    aut_id: userId,
+    aut_name: name,
+    aut_photo: photo,
+    like_count: 0,
+    reply_count: 0,
+    pubdate: isoDateTime(sqlDateTime(at)) ?? '',
+    content: input.content,
+    is_top: 0,
+    is_liking: false,
+  }
+  return { com_id: id, target: parentId ?? article.art_id, art_id: article.art_id, new_obj: newObj }
+}
+
+/** Counters as the original kept them (replies count toward the article too), then the lists. */
+async function afterCommentWritten(deps: Deps, articleId: bigint, parentId: bigint | null) {
+  await deps.counters.incr(COUNTERS.articleComments, articleId)
+  if (parentId === null) {
+    await forgetArticleComments(deps, articleId)
+    return
+  }
+  await deps.counters.incr(COUNTERS.commentReplies, parentId)
+  await forgetCommentReplies(deps, parentId)
+}
+
+function notifyAuthor(
+  deps: Deps,
+  article: ArticleInfo,
+  userId: bigint,
+  name: string,
+  photo: string,
+) {
+  deps.notifications.publish({
+    event: 'comment notify',
+    to: article.aut_id,
+    payload: {
+      user_id: userId,
+      user_name: name,
+      user_photo: photo,
+      art_id: article.art_id,
+      art_title: article.title,
+      timestamp: Math.floor(Date.now() / 1000),
+    },
+  })
+}
