@@ -16,6 +16,10 @@ import { usersRoutes } from './features/users/users.routes.js'
 import { channelsRoutes } from './features/channels/channels.routes.js'
 import { announcementsRoutes } from './features/announcements/announcements.routes.js'
 import { articlesRoutes } from './features/articles/articles.routes.js'
+import { commentsRoutes } from './features/comments/comments.routes.js'
+import { interactionsRoutes } from './features/interactions/interactions.routes.js'
+import { socialRoutes } from './features/social/social.routes.js'
+import { historyRoutes } from './features/history/history.routes.js'
 import { registerAuth } from './http/auth.js'
 import { registerJson } from './http/json.js'
 import { registerOps } from './http/ops.js'
@@ -27,6 +31,10 @@ const appFeatures = [
   channelsRoutes,
   announcementsRoutes,
   articlesRoutes,
+  commentsRoutes,
+  interactionsRoutes,
+  socialRoutes,
+  historyRoutes,
 ]
 
 /** Builds the HTTP app on the given dependencies; listening is the caller's business. */

@@ -136,27 +136,3 @@ export async function insertComment(
     })
     .execute()
 }
-
-/**
- * Which of `ids` the user likes. A stand-in until the interactions feature offers the cached
- * `user:{id}:comm:liking` set; read from the primary so a like shows on the user's next read.
- */
-export async function findLikedCommentIds(
-  db: Db,
-  userId: bigint,
-  ids: readonly bigint[],
-): Promise<Set<bigint>> {
-  if (ids.length === 0) return new Set()
-  const rows = await db
-    .selectFrom('news_comment_liking')
-    .select('comment_id')
-    .where('user_id', '=', userId.toString())
-    .where(
-      'comment_id',
-      'in',
-      ids.map((id) => id.toString()),
-    )
-    .where('is_deleted', '=', 0)
-    .execute()
-  return new Set(rows.map((row) => toId(row.comment_id)))
-}

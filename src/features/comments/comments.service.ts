@@ -6,6 +6,7 @@ import { COUNTERS } from '../../infra/store/counters.js'
 import { cachedArticleInfo } from '../articles/articles.cache.js'
 import type { ArticleInfo } from '../articles/articles.repo.js'
 import { cachedUser } from '../users/users.cache.js'
+import { likedCommentIds } from '../interactions/comment-likings.cache.js'
 import { photoUrl } from '../users/users.service.js'
 import {
   cachedArticleComments,
@@ -16,7 +17,6 @@ import {
 } from './comments.cache.js'
 import {
   findCommentPlace,
-  findLikedCommentIds,
   insertComment,
   type CommentBody,
   type ScoredIds,
@@ -88,7 +88,7 @@ async function commentItems(
     Promise.all(authorIds.map((id) => cachedUser(deps, id))),
     deps.counters.getMany(COUNTERS.commentLiking, ids),
     deps.counters.getMany(COUNTERS.commentReplies, ids),
-    viewer === null ? new Set<bigint>() : findLikedCommentIds(deps.db.write, viewer, ids),
+    viewer === null ? new Set<string>() : likedCommentIds(deps, viewer),
   ])
   const authorOf = new Map(authorIds.map((id, i) => [id, authors[i] ?? null]))
   return bodies.map((body, i) => {
@@ -103,7 +103,7 @@ async function commentItems(
       is_top: body.is_top,
       like_count: likes[i] ?? 0,
       reply_count: replies[i] ?? 0,
-      is_liking: liked.has(body.com_id),
+      is_liking: liked.has(body.com_id.toString()),
     }
   })
 }
