@@ -20,6 +20,7 @@ import { commentsRoutes } from './features/comments/comments.routes.js'
 import { interactionsRoutes } from './features/interactions/interactions.routes.js'
 import { socialRoutes } from './features/social/social.routes.js'
 import { historyRoutes } from './features/history/history.routes.js'
+import { searchRoutes } from './features/search/search.routes.js'
 import { registerAuth } from './http/auth.js'
 import { registerJson } from './http/json.js'
 import { registerOps } from './http/ops.js'
@@ -35,6 +36,7 @@ const appFeatures = [
   interactionsRoutes,
   socialRoutes,
   historyRoutes,
+  searchRoutes,
 ]
 
 /** Builds the HTTP app on the given dependencies; listening is the caller's business. */

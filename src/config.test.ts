@@ -32,6 +32,10 @@ describe('loadConfig', () => {
       cacheEnabled: true,
       uploadMaxBytes: 5 * 1024 * 1024,
       trustProxy: false,
+      realtimeAttach: true,
+      recoGrpcUrl: undefined,
+      recoPort: 8888,
+      recoDeadlineMs: 300,
     })
   })
 
@@ -88,6 +92,10 @@ describe('loadConfig', () => {
     ['JWT_SECRET', 'short'],
     ['NODE_ENV', 'staging'],
     ['PUBLIC_URL', 'ftp://files'],
+    ['RECO_GRPC_URL', 'http://reco:8888'],
+    ['RECO_GRPC_URL', 'reco'],
+    ['RECO_PORT', '65536'],
+    ['RECO_DEADLINE_MS', '5'],
   ])('rejects %s=%s', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(name)
   })
@@ -112,6 +120,13 @@ describe('loadConfig', () => {
   ])('accepts REDIS_URL=%s', (url) => {
     expect(loadConfig({ REDIS_URL: url }).redisUrl).toBe(url)
   })
+
+  it.each(['127.0.0.1:8888', 'grpc://reco.internal:8888', 'grpc://[::1]:8888'])(
+    'accepts RECO_GRPC_URL=%s',
+    (url) => {
+      expect(loadConfig({ RECO_GRPC_URL: url }).recoGrpcUrl).toBe(url)
+    },
+  )
 
   it('is frozen, lists included', () => {
     const config = loadConfig({ DATABASE_REPLICA_URLS: 'mysql://r1/t' })

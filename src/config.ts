@@ -25,6 +25,19 @@ export interface Config {
   readonly cacheEnabled: boolean
   readonly uploadMaxBytes: number
   readonly trustProxy: boolean
+  /**
+   * Unset: the in-process search index. Else comma-separated nodes of Elasticsearch
+   * (`http(s)://…`) or OpenSearch (`opensearch+http(s)://…`); credentials may be in the URL.
+   */
+  readonly searchUrl: string | undefined
+  /** Unset: the recommender runs in process. `host:port` or `grpc://host:port` of `headline reco`. */
+  readonly recoGrpcUrl: string | undefined
+  /** Port `headline reco` serves gRPC on. */
+  readonly recoPort: number
+  /** How long the feed waits for the gRPC recommender before serving newest-first. */
+  readonly recoDeadlineMs: number
+  /** `serve` hosts the Socket.IO server too; `false` when `headline im` processes host it. */
+  readonly realtimeAttach: boolean
 }
 
 type Env = Record<string, string | undefined>
@@ -125,9 +138,36 @@ export function loadConfig(env: Env = process.env): Config {
     cacheEnabled: flag('CACHE_ENABLED', true),
     uploadMaxBytes: int('UPLOAD_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     trustProxy: flag('TRUST_PROXY', false),
+    searchUrl: searchUrl(text('SEARCH_URL'), problems),
+    recoGrpcUrl: recoUrl(text('RECO_GRPC_URL'), problems),
+    recoPort: int('RECO_PORT', 8888, 0, 65535),
+    recoDeadlineMs: int('RECO_DEADLINE_MS', 300, 10, 60_000),
+    realtimeAttach: flag('REALTIME_ATTACH', true),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)
+}
+
+// The original dialled a bare `host:port`; `grpc://host:port` reads better in a URL variable.
+function recoUrl(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw !== undefined && !/^(grpc:\/\/)?(\[[0-9a-fA-F:.]+\]|[\w.-]+):\d{1,5}\/?$/.test(raw)) {
+    problems.push(`RECO_GRPC_URL must be host:port or grpc://host:port, got "${raw}"`)
+  }
+  return raw
+}
+
+function searchUrl(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined) return undefined
+  const nodes = raw.split(',').map((node) => node.trim())
+  const schemes = ['http:', 'https:', 'opensearch+http:', 'opensearch+https:']
+  if (nodes.some((node) => !isUrlWithScheme(node, schemes))) {
+    problems.push(
+      `SEARCH_URL must be http(s):// (Elasticsearch) or opensearch+http(s):// (OpenSearch) URLs, comma-separated, got "${raw}"`,
+    )
+  } else if (new Set(nodes.map((node) => node.startsWith('opensearch+'))).size > 1) {
+    problems.push('SEARCH_URL must not mix Elasticsearch and OpenSearch nodes')
+  }
+  return raw
 }
 
 // A prefix check, not `new URL`: cluster and sentinel URLs list several comma-separated hosts.

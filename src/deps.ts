@@ -27,8 +27,13 @@ import { redisSortedSets } from './infra/store/sorted-sets.redis.js'
 import { sqlSortedSets } from './infra/store/sorted-sets.sql.js'
 import { localNotifications, type Notifications } from './infra/events/notifications.js'
 import { fileTraceLog, type TraceLog } from './infra/events/trace-log.js'
-import { latestStrategy } from './reco/latest-strategy.js'
+import { createRecommender } from './reco/create-recommender.js'
 import type { Recommender } from './reco/recommender.js'
+import { approvedDocuments } from './features/search/search.repo.js'
+import { EmbeddedSearchEngine } from './infra/search/embedded-engine.js'
+import { ElasticsearchEngine } from './infra/search/elasticsearch-engine.js'
+import type { SearchEngine } from './infra/search/search-engine.js'
+import { transportForUrl } from './infra/search/search-transport.js'
 import { redisSmsCodes } from './infra/store/sms-codes.redis.js'
 import { sqlSmsCodes } from './infra/store/sms-codes.sql.js'
 
@@ -51,6 +56,8 @@ export interface Deps {
   readonly tokens: TokenService
   readonly metrics: Metrics
   readonly recommender: Recommender
+  /** Article search and suggestions: in-process, or Elasticsearch / OpenSearch (SEARCH_URL). */
+  readonly search: SearchEngine
   /** Closes connections in dependency order. */
   close(): Promise<void>
 }
@@ -111,11 +118,15 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     sms: logSmsSender(log),
     tokens: createTokenService(resolveJwtSecret(config, log)),
     metrics,
+    search: createSearch(config, db, log),
   }
+  const recommender = createRecommender(core)
   return {
     ...core,
-    recommender: latestStrategy(core),
+    recommender,
     async close() {
+      await recommender.close?.().catch(() => undefined)
+      await core.search.close().catch(() => undefined)
       await cache.close().catch(() => undefined)
       await redis?.quit().catch(() => redis?.disconnect())
       // Only a template for the bus's own connections: never connected, nothing to quit.
@@ -124,6 +135,14 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
       traceLog.close()
     },
   }
+}
+
+// Both fill themselves from the database in the background (Elasticsearch: new indexes only).
+function createSearch(config: Config, db: Databases, log: Logger): SearchEngine {
+  const load = () => approvedDocuments(db.read)
+  if (config.searchUrl)
+    return new ElasticsearchEngine(transportForUrl(config.searchUrl), { log, load })
+  return new EmbeddedSearchEngine({ load, log })
 }
 
 // Embedded mode keeps a generated secret beside the data, so tokens survive restarts.

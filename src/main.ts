@@ -6,13 +6,20 @@ import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { createDeps } from './deps.js'
 import { migrateToLatest } from './infra/db/migrate.js'
+import { buildImApp } from './realtime/im-app.js'
+import { startRealtime } from './realtime/socket-server.js'
+import { serveReco } from './reco/reco-command.js'
+import { reindex } from './features/search/search.indexing.js'
 import { seedDemo } from './seed/demo.js'
 
 const USAGE = `usage: headline <command>
-  serve     start the HTTP server (embedded mode migrates and seeds itself)
+  serve     start the HTTP API and its Socket.IO server (embedded mode migrates and seeds itself)
+  im        start only the Socket.IO server (chat, notifications; with REDIS_URL, API nodes reach it)
+  reco      start only the gRPC recommender (UserRecommend, health) on RECO_PORT
   migrate   bring the database schema up to date
   seed      load the demo data into an empty database
-            (--articles N writes N articles instead of 540, e.g. 100000 for benchmarks)`
+            (--articles N writes N articles instead of 540, e.g. 100000 for benchmarks)
+  reindex   rebuild the Elasticsearch / OpenSearch indexes (SEARCH_URL) from the database`
 
 async function main(command: string, articles: number | undefined): Promise<void> {
   const config = loadConfig()
@@ -27,17 +34,28 @@ async function main(command: string, articles: number | undefined): Promise<void
   if (command === 'seed' || (command === 'serve' && embedded)) {
     if (await seedDemo(deps, { articles })) log.info('demo data loaded')
   }
-  if (command !== 'serve') return deps.close()
+  if (command === 'reco') return serveReco(deps, log)
+  if (command === 'reindex') {
+    await reindex(deps)
+    return deps.close()
+  }
+  if (command !== 'serve' && command !== 'im') return deps.close()
 
   warnAboutDemoSettings(config, log)
-  const app = await buildApp(deps)
+  const app = command === 'im' ? await buildImApp(deps) : await buildApp(deps)
+  // The embedded index builds in the background (searches answer 503 until it is ready).
+  if (command === 'serve') deps.search.start()
+  const attach = command === 'im' || config.realtimeAttach
+  const realtime = await startRealtime(deps, attach ? app.server : undefined)
   closeWithGrace({ delay: 10_000, logger: log }, async ({ err }) => {
     if (err) log.error({ err }, 'shutting down after an error')
+    await realtime.close()
     await app.close()
     await deps.close()
   })
   await app.listen({ host: config.host, port: config.port })
-  log.info(`Headline API ready: ${config.publicUrl} (docs at ${config.publicUrl}docs)`)
+  if (command === 'im') log.info(`Headline IM ready: socket.io on port ${config.port}`)
+  else log.info(`Headline API ready: ${config.publicUrl} (docs at ${config.publicUrl}docs)`)
 }
 
 function warnAboutDemoSettings(config: Config, log: Logger) {
@@ -56,7 +74,7 @@ const { positionals, values } = parseArgs({
 const command = positionals[0] ?? 'serve'
 const articles = values.articles === undefined ? undefined : Number(values.articles)
 if (
-  !['serve', 'migrate', 'seed'].includes(command) ||
+  !['serve', 'im', 'reco', 'migrate', 'seed', 'reindex'].includes(command) ||
   (articles !== undefined && !(Number.isInteger(articles) && articles > 0))
 ) {
   console.error(USAGE)

@@ -4,44 +4,33 @@ import { cachedArticleInfo } from '../features/articles/articles.cache.js'
 import { readArticleIds } from '../features/history/reading-history.js'
 import { ATTITUDE, cachedAttitudes } from '../features/interactions/attitudes.cache.js'
 import { blacklistedUsers } from '../features/social/relations.cache.js'
-import type { Recommender, Trace } from './recommender.js'
+import { markShown, shownArticles, viewerOf } from './reco-state.js'
+import type { Recommender } from './recommender.js'
+import { exposureFor, traceFor } from './trace.js'
+
+export { traceFor } from './trace.js'
 
 const ALGORITHM = 'latest'
 
-type StrategyDeps = Pick<Deps, 'db' | 'cache' | 'sortedSets'>
-
-/** Trace strings in the shape the original's recommender wrote them. */
-export function traceFor(viewer: string, articleId: bigint, algorithm: string): Trace {
-  const param = (action: string) =>
-    JSON.stringify({
-      action,
-      userId: viewer,
-      articleId: articleId.toString(),
-      algorithmCombine: algorithm,
-    })
-  return {
-    click: param('click'),
-    collect: param('collect'),
-    share: param('share'),
-    read: param('read'),
-  }
-}
+type StrategyDeps = Pick<Deps, 'db' | 'cache' | 'sortedSets' | 'log'>
 
 /**
  * Newest approved articles of the channel before the cursor, skipping what the user already
- * read or disliked and the authors they blacklisted.
+ * read or disliked, the authors they blacklisted, and what the feed already showed the viewer.
+ * Stateless apart from that: the fallback when the recommender is down, and the feed of callers
+ * with no identity at all. Its shown-state reads and writes are best effort.
  */
 export function latestStrategy(deps: StrategyDeps): Recommender {
   return {
     async userRecommend(request) {
       const { userId } = request
-      const [read, attitudes, blocked] = userId
-        ? await Promise.all([
-            readArticleIds(deps, userId).catch(() => []),
-            cachedAttitudes(deps, userId),
-            blacklistedUsers(deps, userId),
-          ])
-        : [[], {}, []]
+      const viewer = viewerOf(request)
+      const [read, attitudes, blocked, shown] = await Promise.all([
+        userId ? readArticleIds(deps, userId).catch(() => []) : [],
+        userId ? cachedAttitudes(deps, userId) : {},
+        userId ? blacklistedUsers(deps, userId) : [],
+        viewer ? shownArticles(deps.sortedSets, viewer.key).catch(() => null) : null,
+      ])
       const disliked = Object.entries(attitudes)
         .filter(([, attitude]) => attitude === ATTITUDE.dislike)
         .map(([id]) => BigInt(id))
@@ -49,22 +38,22 @@ export function latestStrategy(deps: StrategyDeps): Recommender {
         channelId: request.channelId,
         beforeMs: request.timestamp,
         limit: request.count,
-        exclude: [...read, ...disliked],
+        exclude: [...read, ...disliked, ...(shown?.ids ?? [])],
         blockedAuthors: blocked,
       })
+      const ids = stamps.map((s) => s.id)
+      if (viewer && ids.length > 0) {
+        // Not awaited: the fallback must answer even when the shared store is what is slow.
+        const stored = shown?.members ?? 0
+        markShown(deps.sortedSets, viewer.key, ids, Date.now(), stored).catch((error: unknown) =>
+          deps.log.warn({ err: error }, 'feed: recording shown articles failed'),
+        )
+      }
       const last = stamps.at(-1)
       return {
-        exposure: JSON.stringify({
-          action: 'exposure',
-          userId: request.viewer,
-          articleId: stamps.map((s) => s.id.toString()),
-          algorithmCombine: ALGORITHM,
-        }),
+        exposure: exposureFor(request.viewer, ids, ALGORITHM),
         timestamp: last ? last.createdMs : request.timestamp,
-        items: stamps.map((s) => ({
-          articleId: s.id,
-          trace: traceFor(request.viewer, s.id, ALGORITHM),
-        })),
+        items: ids.map((id) => ({ articleId: id, trace: traceFor(request.viewer, id, ALGORITHM) })),
       }
     },
 

@@ -17,6 +17,8 @@ export interface FeedRequest {
   count: number
   /** The client's cursor in ms: now for a refresh, the previous `pre_timestamp` when scrolling. */
   timestamp: number
+  /** Aborted when the caller gave up (deadline passed): the page must then not be recorded. */
+  signal?: AbortSignal
 }
 
 /** A feed page (user_reco.proto `Track`). */
@@ -34,4 +36,6 @@ export interface Recommender {
   userRecommend(request: FeedRequest): Promise<FeedPage>
   /** Articles like this one (`article_recommend`), best first. */
   similarArticles(articleId: bigint, count: number): Promise<bigint[]>
+  /** Releases connections (the gRPC client's channel). */
+  close?(): Promise<void>
 }

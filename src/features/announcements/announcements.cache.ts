@@ -20,7 +20,9 @@ const detailPolicy: EntryPolicy = {
 
 /** `announcement`: every published announcement, newest first (a short list). */
 export async function cachedAnnouncements(deps: CacheDeps): Promise<AnnouncementSummary[]> {
-  return (await deps.cache.getOrLoad(LIST_KEY, listPolicy, () => listPublished(deps.db.write))) ?? []
+  return (
+    (await deps.cache.getOrLoad(LIST_KEY, listPolicy, () => listPublished(deps.db.write))) ?? []
+  )
 }
 
 /** `announcement:{id}`, null (negatively cached) when not published. */

@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.js'
 import { TTL, type EntryPolicy } from '../../infra/cache/ttl.js'
+import { articleChanged } from '../search/search.indexing.js'
 import {
   findArticleContent,
   findArticleInfo,
@@ -47,11 +48,15 @@ export async function cachedAuthorArticles(
   return (await deps.cache.getOrLoad(authorKey(userId), authorPolicy, load)) ?? []
 }
 
-/** After an article is edited, approved, banned or deleted. */
-export function forgetArticle(
-  deps: Pick<Deps, 'cache'>,
+/**
+ * After an article is edited, approved, banned or deleted: drops its cache entries, then brings
+ * the search index in line (indexed when approved, removed otherwise).
+ */
+export async function forgetArticle(
+  deps: Pick<Deps, 'cache' | 'db' | 'search' | 'log'>,
   id: bigint,
   authorId: bigint,
 ): Promise<void> {
-  return deps.cache.delete(infoKey(id), detailKey(id), authorKey(authorId))
+  await deps.cache.delete(infoKey(id), detailKey(id), authorKey(authorId))
+  await articleChanged(deps, id)
 }

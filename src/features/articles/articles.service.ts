@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
 import { COUNTERS } from '../../infra/store/counters.js'
+import { recordTrace } from '../../reco/feedback.js'
 import { traceFor } from '../../reco/latest-strategy.js'
 import type { Trace } from '../../reco/recommender.js'
 import { cachedAllChannels } from '../channels/channels.cache.js'
@@ -173,4 +174,8 @@ export function writeTrace(
 ) {
   if (!trace) return
   deps.traceLog.write({ actionTime: new Date().toISOString(), param: trace, ...extra })
+  // The strategy learns from it too (src/reco/feedback.ts); never delays or fails the request.
+  recordTrace(deps, trace, extra).catch((error: unknown) =>
+    deps.log.warn({ err: error }, 'trace feedback not recorded'),
+  )
 }

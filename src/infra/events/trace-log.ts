@@ -17,6 +17,7 @@ export function fileTraceLog(dir: string): TraceLog {
   const log: Logger = pino({ base: null, timestamp: false }, destination)
   return {
     write: (entry) => log.info(entry),
-    close: () => destination.flushSync(),
+    // end() flushes what is buffered; it also works before the file has finished opening.
+    close: () => destination.end(),
   }
 }
