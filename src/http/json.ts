@@ -25,7 +25,10 @@ export function stringifyJson(value: unknown): string {
   return stringify(value) ?? 'null'
 }
 
-/** Request bodies and replies without a schema go through the bigint-safe JSON functions. */
+/**
+ * Request bodies go through the bigint-safe parser. Replies use their route's response schema
+ * (fast-json-stringify writes bigints exactly); replies of routes without one use `stringifyJson`.
+ */
 export function registerJson(app: FastifyInstance) {
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
@@ -37,5 +40,8 @@ export function registerJson(app: FastifyInstance) {
       done(new AppError(400, 'Request body is not valid JSON.'), undefined)
     }
   })
-  app.setReplySerializer((payload) => stringifyJson(payload))
+  app.addHook('preSerialization', async (request, reply, payload) => {
+    if (!request.routeOptions.schema?.response) reply.serializer(stringifyJson)
+    return payload
+  })
 }

@@ -46,6 +46,15 @@ export function counterStoreContract(name: string, open: () => Promise<CounterSt
       expect(await store.getMany(COUNTERS.commentLiking, [])).toEqual([])
     })
 
+    it("reads one id's counts in several counters, in the order given", async () => {
+      const id = freshId()
+      await store.incr(COUNTERS.userFollowers, id, 4)
+      await store.incr(COUNTERS.userLiked, id, 2)
+      const names = [COUNTERS.userLiked, COUNTERS.userArticles, COUNTERS.userFollowers] as const
+      expect(await store.getEach(names, id)).toEqual([2, 0, 4])
+      expect(await store.getEach([], id)).toEqual([])
+    })
+
     it('keeps ids above 2^53 apart exactly', async () => {
       const base = 2n ** 62n + (freshId() % 1_000_000n) * 1024n
       // These two collapse into one double: a lossy store would mix their counts.

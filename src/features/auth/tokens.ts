@@ -1,4 +1,6 @@
-import { CompactSign, compactVerify, errors } from 'jose'
+import { createSecretKey } from 'node:crypto'
+import { TokenError, createVerifier } from 'fast-jwt'
+import { CompactSign } from 'jose'
 import { parseJson } from '../../http/json.js'
 
 /** What Headline reads from a token; the claims keep the original's names. */
@@ -21,9 +23,20 @@ export const REFRESH_TOKEN_SECONDS = 14 * 24 * 3600
 /**
  * HS256 tokens with the original's payload `{exp, user_id, refresh}`. The payload text is
  * written and read here so that `user_id` stays an exact JSON number above 2^53, as PyJWT wrote it.
+ * Signing (rare) uses jose; verifying (every request) uses fast-jwt, which checks the HMAC
+ * synchronously and remembers verified tokens, where WebCrypto would queue each check on the
+ * thread pool.
  */
 export function createTokenService(secret: string, now: () => number = Date.now): TokenService {
-  const key = new TextEncoder().encode(secret)
+  // A KeyObject made once: jose would otherwise import raw key bytes on every call.
+  const key = createSecretKey(Buffer.from(secret, 'utf8'))
+  // Expiry is checked below against `now`, so tests can move the clock.
+  const checkSignature = createVerifier({
+    key: secret,
+    algorithms: ['HS256'],
+    ignoreExpiration: true,
+    cache: 10_000,
+  })
   const seconds = () => Math.floor(now() / 1000)
   return {
     async sign(claims, lifetimeSeconds) {
@@ -34,15 +47,15 @@ export function createTokenService(secret: string, now: () => number = Date.now)
         .sign(key)
     },
     async verify(token) {
-      let text: string
       try {
-        const result = await compactVerify(token, key, { algorithms: ['HS256'] })
-        text = new TextDecoder().decode(result.payload)
+        checkSignature(token)
       } catch (error) {
-        if (error instanceof errors.JOSEError || error instanceof TypeError) return null
+        if (error instanceof TokenError) return null
         throw error
       }
-      const payload = safeParse(text)
+      const payload = safeParse(
+        Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'),
+      )
       if (payload === null) return null
       const exp = payload['exp']
       if (typeof exp !== 'number' || exp <= seconds()) return null

@@ -32,12 +32,11 @@ export function photoUrl(deps: Pick<Deps, 'storage'>, user: Pick<UserRecord, 'ph
 
 /** `GET /user` and `/users/:id` body: profile plus counts. */
 async function publicProfile(deps: Deps, user: UserRecord) {
-  const [art_count, follow_count, fans_count, like_count] = await Promise.all([
-    deps.counters.get(COUNTERS.userArticles, user.id),
-    deps.counters.get(COUNTERS.userFollowings, user.id),
-    deps.counters.get(COUNTERS.userFollowers, user.id),
-    deps.counters.get(COUNTERS.userLiked, user.id),
-  ])
+  const [art_count = 0, follow_count = 0, fans_count = 0, like_count = 0] =
+    await deps.counters.getEach(
+      [COUNTERS.userArticles, COUNTERS.userFollowings, COUNTERS.userFollowers, COUNTERS.userLiked],
+      user.id,
+    )
   return {
     id: user.id,
     name: user.name,

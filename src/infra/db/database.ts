@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, MysqlDialect, SqliteDialect, type LogEvent } from 'kysely'
+import { Kysely, MysqlDialect, SqliteDialect, type LogEvent, type SqliteDatabase } from 'kysely'
 import { createPool, createPoolCluster, type PoolOptions } from 'mysql2'
 import type { Database } from './schema.js'
 
@@ -36,7 +36,10 @@ export function openDatabases(options: {
     sqlite.pragma('synchronous = NORMAL')
     // 64-bit ids must never pass through a JS number.
     sqlite.defaultSafeIntegers(true)
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log })
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      log,
+    })
     return { write: db, read: db, dialect: 'sqlite', close: () => db.destroy() }
   }
   const write = new Kysely<Database>({
@@ -66,6 +69,30 @@ export function openDatabases(options: {
       await Promise.all([write.destroy(), read.destroy()])
     },
   }
+}
+
+const STATEMENT_CACHE_SIZE = 500
+
+/**
+ * Kysely prepares every query anew; better-sqlite3 statements are reusable (calls are synchronous),
+ * so the most recent ones are kept by SQL text.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>()
+  const prepare = (source: string) => {
+    let statement = statements.get(source)
+    if (statement) {
+      statements.delete(source)
+    } else {
+      statement = sqlite.prepare(source)
+      if (statements.size >= STATEMENT_CACHE_SIZE) {
+        statements.delete(statements.keys().next().value as string)
+      }
+    }
+    statements.set(source, statement)
+    return statement
+  }
+  return { prepare, close: () => void sqlite.close() }
 }
 
 function sqliteFile(url: string | undefined, dataDir: string): string {

@@ -19,6 +19,16 @@ export function redisCounters(redis: RedisClient): CounterStore {
         return Number(score ?? 0)
       })
     },
+    async getEach(names, id) {
+      if (names.length === 0) return []
+      const pipeline = redis.pipeline()
+      for (const name of names) pipeline.zscore(name, id.toString())
+      const results = (await pipeline.exec()) ?? []
+      return results.map(([error, score]) => {
+        if (error) throw error
+        return Number(score ?? 0)
+      })
+    },
     async incr(name, id, by = 1) {
       return Number(await redis.zincrby(name, by, id.toString()))
     },

@@ -30,6 +30,16 @@ export function sqlCounters(db: Kysely<Database>): CounterStore {
       const scores = new Map(rows.map((row) => [toId(row.member), toInt(row.score)]))
       return ids.map((id) => scores.get(id) ?? 0)
     },
+    async getEach(names, id) {
+      if (names.length === 0) return []
+      const rows = await table
+        .select(['name', 'score'])
+        .where('name', 'in', names)
+        .where('member', '=', id.toString())
+        .execute()
+      const scores = new Map(rows.map((row) => [row.name, toInt(row.score)]))
+      return names.map((name) => scores.get(name) ?? 0)
+    },
     async incr(name, id, by = 1) {
       return db.transaction().execute(async (trx) => {
         await upsert(

@@ -57,6 +57,7 @@ describe('tolerantCounters', () => {
   const failing: CounterStore = {
     get: () => Promise.reject(down),
     getMany: () => Promise.reject(down),
+    getEach: () => Promise.reject(down),
     incr: () => Promise.reject(down),
     reset: () => Promise.reject(down),
   }
@@ -67,20 +68,23 @@ describe('tolerantCounters', () => {
     const counters = tolerantCounters(failing, log)
     expect(await counters.get(COUNTERS.articleReading, 1n)).toBe(0)
     expect(await counters.getMany(COUNTERS.articleReading, [1n, 2n, 3n])).toEqual([0, 0, 0])
+    expect(await counters.getEach([COUNTERS.userLiked, COUNTERS.userArticles], 1n)).toEqual([0, 0])
     await expect(counters.incr(COUNTERS.articleReading, 1n, 2)).resolves.toBe(0)
-    expect(warn).toHaveBeenCalledTimes(3)
+    expect(warn).toHaveBeenCalledTimes(4)
   })
 
   it('passes results through while the store works', async () => {
     const working: CounterStore = {
       get: async () => 4,
       getMany: async (_name, ids) => ids.map(() => 5),
+      getEach: async (names) => names.map(() => 6),
       incr: async (_name, _id, by = 1) => 10 + by,
       reset: async () => undefined,
     }
     const counters = tolerantCounters(working, log)
     expect(await counters.get(COUNTERS.articleReading, 1n)).toBe(4)
     expect(await counters.getMany(COUNTERS.articleReading, [1n, 2n])).toEqual([5, 5])
+    expect(await counters.getEach([COUNTERS.userLiked], 1n)).toEqual([6])
     expect(await counters.incr(COUNTERS.articleReading, 1n, -1)).toBe(9)
   })
 

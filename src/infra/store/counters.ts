@@ -25,6 +25,8 @@ export interface CounterStore {
   get(name: CounterName, id: bigint): Promise<number>
   /** The counts of several ids, in the order given. */
   getMany(name: CounterName, ids: readonly bigint[]): Promise<number[]>
+  /** One id's counts in several counters, in the order given (a profile's four counts). */
+  getEach(names: readonly CounterName[], id: bigint): Promise<number[]>
   /** Adds `by` (may be negative) and returns the new count. */
   incr(name: CounterName, id: bigint, by?: number): Promise<number>
   /** Replaces the whole counter with `counts` (the repair job's rebuild from SQL). */
@@ -45,6 +47,11 @@ export function tolerantCounters(store: CounterStore, log: Logger): CounterStore
       store.getMany(name, ids).catch((error: unknown) => {
         warn(error, 'read', name)
         return ids.map(() => 0)
+      }),
+    getEach: (names, id) =>
+      store.getEach(names, id).catch((error: unknown) => {
+        warn(error, 'read', names.join(','))
+        return names.map(() => 0)
       }),
     incr: (name, id, by) =>
       store.incr(name, id, by).catch((error: unknown) => (warn(error, 'increment', name), 0)),
