@@ -1,5 +1,5 @@
 /** Helpers of the interactions tests (likes, collections, reports, comment likes). */
-import type { FastifyInstance, InjectOptions } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { expect } from 'vitest'
 import type { TestApp } from './app.js'
 import { exactJson } from './json.js'
@@ -8,30 +8,13 @@ import { toId } from '../src/infra/db/values.js'
 import type { CounterName } from '../src/infra/store/counters.js'
 import { repairCounters } from '../src/jobs/repair-counters.js'
 
-export type Headers = Record<string, string>
+import type { Headers } from './inject.js'
+export { send, type Headers } from './inject.js'
 
 let mobiles = 0
 /** A fresh user (registered by its first login) with no likes, collections or reports. */
 export async function newUser(app: FastifyInstance) {
   return login(app, `134${String(++mobiles).padStart(8, '0')}`)
-}
-
-/** Sends a request; an object payload goes as JSON, a string payload as raw JSON text. */
-export function send(
-  app: FastifyInstance,
-  method: InjectOptions['method'],
-  url: string,
-  headers: Headers,
-  payload?: unknown,
-) {
-  const options: InjectOptions = { method, url, headers }
-  if (typeof payload === 'string') {
-    options.payload = payload
-    options.headers = { ...headers, 'content-type': 'application/json' }
-  } else if (payload !== undefined) {
-    options.payload = payload as InjectOptions['payload']
-  }
-  return app.inject(options)
 }
 
 /** Approved articles (id and author), newest first, optionally not by `notBy`. */

@@ -1,9 +1,8 @@
-import { Jieba } from '@node-rs/jieba'
-import { dict } from '@node-rs/jieba/dict.js'
 import type { Deps } from '../deps.js'
 import { cachedArticleContent, cachedArticleInfo } from '../features/articles/articles.cache.js'
 import { ARTICLE_STATUS } from '../features/articles/articles.repo.js'
 import { toId } from '../infra/db/values.js'
+import { segmenter, stripHtml } from '../infra/search/text.js'
 
 /** Articles per channel that similar articles are chosen from (the newest ones). */
 export const SIMILAR_POOL = 300
@@ -23,10 +22,6 @@ const STOPWORDS = new Set(
   ).split(' '),
 )
 
-let jieba: Jieba | undefined
-// Loading the dictionary takes a few hundred ms: once per process, on first use.
-const segmenter = () => (jieba ??= Jieba.withDict(dict))
-
 /** Loads the segmenter's dictionary now rather than on the first request. */
 export function warmSegmenter(): void {
   segmenter()
@@ -40,12 +35,9 @@ export function words(text: string): string[] {
     .filter((word) => word.length >= 2 && /\p{L}/u.test(word) && !STOPWORDS.has(word))
 }
 
-/** Plain text of an HTML body. */
+/** Plain text of an HTML body, its start only (the start says what it is about). */
 export function plainText(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&[a-z#0-9]+;/gi, ' ')
-    .slice(0, BODY_CHARS)
+  return stripHtml(html).slice(0, BODY_CHARS)
 }
 
 /** An article's text, split into words: the title's count TITLE_BOOST times. */

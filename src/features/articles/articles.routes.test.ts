@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.js'
 import { exactJson } from '../../../test/json.js'
 import { login } from '../../../test/login.js'
@@ -120,8 +120,11 @@ describe('feed, article detail and article lists', () => {
 
     const next = await feedPage(`channel_id=5&timestamp=${now()}`, reader.auth)
     expect(next.results.map((a) => a.art_id)).not.toContain(id)
-    const traces = fs.readFileSync(path.join(t.dataDir, 'logs', 'trace.log'), 'utf8')
-    expect(traces).toContain('{\\"action\\":\\"click\\"}')
+    // The trace log is written asynchronously: wait for the line to reach the file.
+    const traceFile = path.join(t.dataDir, 'logs', 'trace.log')
+    await vi.waitFor(() =>
+      expect(fs.readFileSync(traceFile, 'utf8')).toContain('{\\"action\\":\\"click\\"}'),
+    )
   })
 
   it('answers 404 for missing articles and for ids that are not numbers', async () => {

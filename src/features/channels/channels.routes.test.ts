@@ -1,7 +1,8 @@
 import type { FastifyInstance, InjectOptions } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.js'
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../../test/env.js'
+import { send } from '../../../test/inject.js'
 import { bearer, login } from '../../../test/login.js'
 import { NOT_FOUND } from '../../errors.js'
 import { SEED_CHANNELS } from '../../seed/demo.js'
@@ -28,23 +29,6 @@ async function readBar(app: FastifyInstance, headers: Headers = {}, url = '/v1_0
   const response = await app.inject({ url, headers })
   expect(response.statusCode).toBe(200)
   return response.json()
-}
-
-function send(
-  app: FastifyInstance,
-  method: InjectOptions['method'],
-  url: string,
-  headers: Headers,
-  payload?: unknown,
-) {
-  const options: InjectOptions = { method, url, headers }
-  if (typeof payload === 'string') {
-    options.payload = payload
-    options.headers = { ...headers, 'content-type': 'application/json' }
-  } else if (payload !== undefined) {
-    options.payload = payload as InjectOptions['payload']
-  }
-  return app.inject(options)
 }
 
 describe('channels', () => {
@@ -479,11 +463,16 @@ describe('channels', () => {
       await readBar(writer, auth)
       const response = await send(writer, method, url, auth, payload)
       expect(response.statusCode).toBeLessThan(300)
-      expect({ method, url, bar: await readBar(reader, auth) }).toEqual({
-        method,
-        url,
-        bar: bar(...expected),
-      })
+      // Another node hears of the write over the Redis bus, asynchronously: allow it a moment.
+      await vi.waitFor(
+        async () =>
+          expect({ method, url, bar: await readBar(reader, auth) }).toEqual({
+            method,
+            url,
+            bar: bar(...expected),
+          }),
+        { timeout: 1000 },
+      )
       expect(await readBar(writer, auth)).toEqual(bar(...expected))
     }
   }

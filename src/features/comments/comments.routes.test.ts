@@ -1,8 +1,9 @@
-import type { FastifyInstance, InjectOptions } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.js'
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../../test/env.js'
 import { exactJson } from '../../../test/json.js'
+import { send } from '../../../test/inject.js'
 import { login } from '../../../test/login.js'
 import type { Notification } from '../../infra/events/notifications.js'
 import { COUNTERS } from '../../infra/store/counters.js'
@@ -123,14 +124,7 @@ async function page(app: FastifyInstance, query: string, headers: Headers = {}, 
 }
 
 function post(app: FastifyInstance, headers: Headers, payload: unknown, prefix = '') {
-  const options: InjectOptions = { method: 'POST', url: `${prefix}/v1_0/comments`, headers }
-  if (typeof payload === 'string') {
-    options.payload = payload
-    options.headers = { ...headers, 'content-type': 'application/json' }
-  } else if (payload !== undefined) {
-    options.payload = payload as InjectOptions['payload']
-  }
-  return app.inject(options)
+  return send(app, 'POST', `${prefix}/v1_0/comments`, headers, payload)
 }
 
 /** Approved, commentable articles of the seed; `commented` picks those with comments or not. */

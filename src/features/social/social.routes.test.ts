@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.js'
 import { TEST_REDIS_URL } from '../../../test/env.js'
 import { exactJson } from '../../../test/json.js'
+import { send } from '../../../test/inject.js'
 import { bearer, login } from '../../../test/login.js'
 import { NOT_FOUND } from '../../errors.js'
 import type { Notification } from '../../infra/events/notifications.js'
@@ -38,14 +39,7 @@ async function call(
   headers: Headers = {},
   payload?: unknown,
 ) {
-  const options: InjectOptions = { method, url, headers }
-  if (typeof payload === 'string') {
-    options.payload = payload
-    options.headers = { ...headers, 'content-type': 'application/json' }
-  } else if (payload !== undefined) {
-    options.payload = payload as InjectOptions['payload']
-  }
-  const response = await app.inject(options)
+  const response = await send(app, method, url, headers, payload)
   return {
     status: response.statusCode,
     body: response.body === '' ? '' : exactJson(response.body),

@@ -6,8 +6,8 @@ import { pinyin } from 'pinyin-pro'
 // engine receives text already cut into space-separated words.
 
 let jieba: Jieba | undefined
-/** The jieba segmenter with its default dictionary (loaded once, about 0.2 s). */
-const segmenter = () => (jieba ??= Jieba.withDict(dict))
+/** The process's one jieba segmenter with its default dictionary (loaded once, about 0.2 s). */
+export const segmenter = () => (jieba ??= Jieba.withDict(dict))
 
 /** Function words that carry no meaning on their own. */
 const STOPWORDS = new Set([
