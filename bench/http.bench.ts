@@ -9,6 +9,7 @@
  * Loopback only. The load generator runs in a worker thread so it does not share the servers'
  * event loop.
  */
+import { deleteKeysUnder } from '../src/infra/redis/redis.js'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -18,7 +19,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { pino } from 'pino'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { createDeps, type Deps } from '../src/deps.js'
+import { createDeps } from '../src/deps.js'
 import { migrateToLatest } from '../src/infra/db/migrate.js'
 import { seedDemo } from '../src/seed/demo.js'
 
@@ -67,23 +68,11 @@ async function startApp(label: string, env: Record<string, string>): Promise<Ser
     url,
     async close() {
       await app.close()
-      await dropKeys(deps, redisPrefix)
+      if (deps.redis) await deleteKeysUnder(deps.redis, redisPrefix)
       await deps.close()
       fs.rmSync(dataDir, { recursive: true, force: true })
     },
   }
-}
-
-async function dropKeys(deps: Deps, prefix: string): Promise<void> {
-  const redis = deps.redis
-  if (!redis || redis.status !== 'ready' || !('scan' in redis)) return
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
-    cursor = next
-    // keyPrefix is added again to DEL's arguments but not to SCAN's results.
-    if (keys.length > 0) await redis.del(...keys.map((key) => key.slice(prefix.length)))
-  } while (cursor !== '0')
 }
 
 /** A bare Fastify route sending fixed bytes: the framework + loopback floor. */

@@ -11,6 +11,7 @@
  * The server runs in this process; the clients (socket.io-client 4, websocket) run in child
  * processes so that they neither share its event loop nor count in its memory.
  */
+import { deleteKeysUnder } from '../src/infra/redis/redis.js'
 import { fork, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -20,7 +21,7 @@ import { pino } from 'pino'
 import { io } from 'socket.io-client'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { createDeps, type Deps } from '../src/deps.js'
+import { createDeps } from '../src/deps.js'
 import { migrateToLatest } from '../src/infra/db/migrate.js'
 import { attachRealtime } from '../src/realtime/socket-server.js'
 
@@ -143,7 +144,7 @@ async function startServer() {
     async close() {
       await realtime.close()
       await app.close()
-      await dropKeys(deps, config.redisPrefix)
+      if (deps.redis) await deleteKeysUnder(deps.redis, config.redisPrefix)
       await deps.close()
       fs.rmSync(dataDir, { recursive: true, force: true })
     },
@@ -151,18 +152,6 @@ async function startServer() {
 }
 
 type Server = Awaited<ReturnType<typeof startServer>>
-
-async function dropKeys(deps: Deps, prefix: string): Promise<void> {
-  const redis = deps.redis
-  if (!redis || redis.status !== 'ready' || !('scan' in redis)) return
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
-    cursor = next
-    // keyPrefix is added again to DEL's arguments but not to SCAN's results.
-    if (keys.length > 0) await redis.del(...keys.map((key) => key.slice(prefix.length)))
-  } while (cursor !== '0')
-}
 
 async function loginUsers(server: Server, count: number) {
   const users: { id: bigint; token: string }[] = []

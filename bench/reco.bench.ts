@@ -10,6 +10,7 @@
  * Loopback only; everything it starts is stopped at the end. Anonymous devices scroll the feed
  * (500 of them in turn), so every call ranks, records shown articles and reads feedback.
  */
+import { deleteKeysUnder } from '../src/infra/redis/redis.js'
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
@@ -130,18 +131,6 @@ async function fallbacks(deps: Deps): Promise<number> {
   return values.reduce((sum, value) => sum + value.value, 0)
 }
 
-async function dropKeys(deps: Deps, prefix: string): Promise<void> {
-  const redis = deps.redis
-  if (!redis || redis.status !== 'ready' || !('scan' in redis)) return
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
-    cursor = next
-    // keyPrefix is added again to DEL's arguments but not to SCAN's results.
-    if (keys.length > 0) await redis.del(...keys.map((key) => key.slice(prefix.length)))
-  } while (cursor !== '0')
-}
-
 async function main() {
   const started = Date.now()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'headline-bench-reco-'))
@@ -216,7 +205,7 @@ async function main() {
       child.kill('SIGTERM')
       await exited
     }
-    await dropKeys(local, env['REDIS_PREFIX'] as string)
+    if (local.redis) await deleteKeysUnder(local.redis, env['REDIS_PREFIX'] as string)
     await remote.close()
     await local.close()
     fs.rmSync(dataDir, { recursive: true, force: true })

@@ -8,6 +8,7 @@ import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { createDeps, type Deps } from '../src/deps.js'
 import { migrateToLatest } from '../src/infra/db/migrate.js'
+import { deleteKeysUnder } from '../src/infra/redis/redis.js'
 import { seedDemo } from '../src/seed/demo.js'
 import { TEST_DATABASE_URL, TEST_REDIS_URL, uniqueTag } from './env.js'
 
@@ -78,7 +79,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     redisPrefix,
     async close() {
       await app.close()
-      if (deps.redis && !shared) await dropKeys(deps, redisPrefix)
+      if (deps.redis && !shared) await deleteKeysUnder(deps.redis, redisPrefix)
       await deps.close()
       if (!shared) {
         if (databaseUrl) await dropTestDatabase(databaseUrl)
@@ -106,26 +107,4 @@ async function dropTestDatabase(databaseUrl: string): Promise<void> {
   const connection = await createConnection(url.toString())
   await connection.query(`DROP DATABASE IF EXISTS \`${name}\``)
   await connection.end()
-}
-
-async function dropKeys(deps: Deps, prefix: string): Promise<void> {
-  const redis = deps.redis
-  if (!redis || redis.status !== 'ready') return
-  // keyPrefix does not apply to SCAN patterns or to the keys SCAN returns.
-  const keys: string[] = []
-  let cursor = '0'
-  do {
-    const [next, batch] = await (redis as import('ioredis').Redis).scan(
-      cursor,
-      'MATCH',
-      `${prefix}*`,
-      'COUNT',
-      1000,
-    )
-    cursor = next
-    keys.push(...batch)
-  } while (cursor !== '0')
-  if (keys.length > 0) {
-    await (redis as import('ioredis').Redis).del(...keys.map((key) => key.slice(prefix.length)))
-  }
 }

@@ -7,7 +7,12 @@ import { createConnection } from 'mysql2/promise'
 import { openDatabases } from '../src/infra/db/database.js'
 import { migrateToLatest } from '../src/infra/db/migrate.js'
 import type { Database } from '../src/infra/db/schema.js'
-import { connectRedis, createRedis, type RedisClient } from '../src/infra/redis/redis.js'
+import {
+  connectRedis,
+  createRedis,
+  deleteKeysUnder,
+  type RedisClient,
+} from '../src/infra/redis/redis.js'
 import { TEST_DATABASE_URL, TEST_REDIS_URL, uniqueTag } from './env.js'
 
 /** A migrated, empty database of its own, dropped by `close`. */
@@ -68,9 +73,7 @@ export async function openTestRedis(): Promise<TestRedis> {
     raw,
     prefix,
     async close() {
-      // SCAN patterns and the keys SCAN returns ignore keyPrefix.
-      const keys = await raw.keys(`${prefix}*`)
-      if (keys.length > 0) await raw.del(...keys.map((key) => key.slice(prefix.length)))
+      await deleteKeysUnder(raw, prefix)
       raw.disconnect()
       redis.disconnect()
     },

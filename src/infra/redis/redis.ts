@@ -84,3 +84,21 @@ function splitMultiHostUrl(url: string, defaultPort: number) {
     })
   return { username, password, hosts, path: path.filter(Boolean) }
 }
+
+/**
+ * Deletes every key that starts with `prefix`, the client's own key prefix (test runs and
+ * benchmarks clean up after themselves with it). SCAN neither applies nor strips keyPrefix,
+ * while DEL adds it again, hence the slicing.
+ */
+export async function deleteKeysUnder(client: RedisClient, prefix: string): Promise<void> {
+  if (client.status !== 'ready') return
+  const nodes = client instanceof Cluster ? client.nodes('master') : [client]
+  for (const node of nodes) {
+    let cursor = '0'
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
+      cursor = next
+      for (const key of keys) await client.del(key.slice(prefix.length))
+    } while (cursor !== '0')
+  }
+}
