@@ -352,4 +352,30 @@ describe.skipIf(!TEST_REDIS_URL)('two nodes on one Redis', () => {
     expect((await b.app.inject({ url: `/v1_0/users/${id}` })).statusCode).toBe(200)
     expect(userBasicQueries(a, fromA) + userBasicQueries(b, fromB)).toBe(1)
   })
+
+  it('loads a cold entry once for the cluster when both nodes miss it at once (lease)', async () => {
+    const id = await seededUserId(a, SEED_USERS[4]!.mobile)
+    const fromA = a.queries.length
+    const fromB = b.queries.length
+    const read = (t: TestApp) => t.app.inject({ url: `/v1_0/users/${id}` })
+    const replies = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => read(i % 2 === 0 ? a : b)),
+    )
+    expect(new Set(replies.map((reply) => reply.statusCode))).toEqual(new Set([200]))
+    expect(new Set(replies.map((reply) => reply.body)).size).toBe(1)
+    expect(userBasicQueries(a, fromA) + userBasicQueries(b, fromB)).toBe(1)
+  })
+
+  it('loads a cold missing entry once for the cluster too, and caches it as missing', async () => {
+    const missing = 2n ** 62n + 4242n
+    const fromA = a.queries.length
+    const fromB = b.queries.length
+    const replies = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        (i % 2 === 0 ? a : b).app.inject({ url: `/v1_0/users/${missing}` }),
+      ),
+    )
+    expect(new Set(replies.map((reply) => reply.statusCode))).toEqual(new Set([400]))
+    expect(userBasicQueries(a, fromA) + userBasicQueries(b, fromB)).toBe(1)
+  })
 })

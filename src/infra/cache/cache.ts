@@ -5,6 +5,7 @@ import { redisBusDriver } from 'bentocache/drivers/redis'
 import type { Logger } from 'pino'
 import type { RedisClient } from '../redis/redis.js'
 import type { Metrics } from '../metrics.js'
+import { redisLoadLease } from './load-lease.js'
 import { invalidatingRedisDriver } from './redis-l2.js'
 import { bigintJson } from './serializer.js'
 import { drawTtlMs, type EntryPolicy } from './ttl.js'
@@ -122,6 +123,11 @@ export function createCache(options: CacheOptions): Cache {
   }
   const onReady = () => void replayMissed()
   options.redis?.on('ready', onReady)
+  // Single flight across nodes: bentocache's lock covers one process; a Redis lease covers the
+  // cluster, so a cold hot key costs one load rather than one per node.
+  const lease = options.redis ? redisLoadLease(options.redis) : undefined
+  const peekShared = <T>(key: string) =>
+    bento.get<T | null | undefined>({ key, grace: false }) as Promise<T | null | undefined>
 
   return {
     async getOrLoad<T>(key: string, policy: EntryPolicy, load: () => Promise<T | null>) {
@@ -131,10 +137,21 @@ export function createCache(options: CacheOptions): Cache {
         ttl,
         grace: ttl + GRACE_MS,
         factory: async (ctx) => {
-          const loaded = await timedLoad(policy, load)
-          if (loaded !== null) return loaded
+          const filled = lease
+            ? await lease.fill(
+                key,
+                () => peekShared<T>(key),
+                () => timedLoad(policy, load),
+              )
+            : { value: await timedLoad(policy, load), loadedHere: true }
+          // Another node stored it: keep it in L1 without writing L2 or notifying again.
+          const shared = filled.loadedHere ? {} : { skipL2Write: true, skipBusNotify: true }
+          if (filled.value !== null) {
+            if (!filled.loadedHere) ctx.setOptions(shared)
+            return filled.value
+          }
           if (!policy.missing) return ctx.skip() ?? null
-          ctx.setOptions({ ttl: drawTtlMs(policy.missing) })
+          ctx.setOptions({ ttl: drawTtlMs(policy.missing), ...shared })
           return null
         },
       })

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { RedisClient } from '../redis/redis.js'
+
+/** What a cache fill ended with: the value it loaded, or the one another node stored. */
+export type Filled<T> = { value: T; loadedHere: boolean }
+
+/** Lets one node of the cluster load a cold entry while the others wait for its result. */
+export interface LoadLease {
+  /**
+   * Runs `load` when this node wins the entry's lease; otherwise polls `peek` (the shared L2)
+   * until the winner's value shows up, and loads anyway if it does not in time.
+   */
+  fill<T>(
+    key: string,
+    peek: () => Promise<T | undefined>,
+    load: () => Promise<T>,
+  ): Promise<Filled<T>>
+}
+
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`
+
+/** Leases as `SET lease:<key> <token> NX PX`; a Redis failure just means loading locally. */
+export function redisLoadLease(
+  redis: RedisClient,
+  options: { holdMs?: number; waitMs?: number; pollMs?: number } = {},
+): LoadLease {
+  const { holdMs = 3000, waitMs = 1000, pollMs = 15 } = options
+  return {
+    async fill(key, peek, load) {
+      const leaseKey = `lease:${key}`
+      const token = randomUUID()
+      const won = await redis
+        .set(leaseKey, token, 'PX', holdMs, 'NX')
+        .then((reply) => reply === 'OK')
+        .catch(() => null)
+      if (won === false) {
+        for (const deadline = Date.now() + waitMs; Date.now() < deadline;) {
+          await sleep(pollMs)
+          const value = await peek().catch(() => undefined)
+          if (value !== undefined) return { value, loadedHere: false }
+        }
+      }
+      try {
+        return { value: await load(), loadedHere: true }
+      } finally {
+        if (won) await redis.eval(RELEASE, 1, leaseKey, token).catch(() => undefined)
+      }
+    },
+  }
+}
