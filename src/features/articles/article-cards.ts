@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js'
+import { TTL, type EntryPolicy } from '../../infra/cache/ttl.js'
 import { COUNTERS } from '../../infra/store/counters.js'
 import { cachedUser } from '../users/users.cache.js'
 import { photoUrl } from '../users/users.service.js'
@@ -23,10 +24,24 @@ export interface ArticleCard {
 
 type CardDeps = Pick<Deps, 'cache' | 'db' | 'counters' | 'storage' | 'sortedSets'>
 
-/** The pinned article ids of a channel (`ch:{id}:art:top`). */
-export async function pinnedArticleIds(deps: Pick<Deps, 'sortedSets'>, channelId: number) {
-  const members = await deps.sortedSets.rangeDesc(`ch:${channelId}:art:top`, 0, -1)
-  return members.map((m) => BigInt(m.member))
+const pinnedPolicy: EntryPolicy = { name: 'channel_top', ttl: TTL.channelTop }
+const pinnedKey = (channelId: number) => `ch:${channelId}:art:top:ids`
+
+/** The pinned article ids of a channel (the persistent `ch:{id}:art:top`, cached briefly). */
+export async function pinnedArticleIds(
+  deps: Pick<Deps, 'sortedSets' | 'cache'>,
+  channelId: number,
+): Promise<bigint[]> {
+  const ids = await deps.cache.getOrLoad(pinnedKey(channelId), pinnedPolicy, async () => {
+    const members = await deps.sortedSets.rangeDesc(`ch:${channelId}:art:top`, 0, -1)
+    return members.map((m) => m.member)
+  })
+  return (ids ?? []).map((id) => BigInt(id))
+}
+
+/** After an admin pins or unpins articles of a channel. */
+export function forgetPinned(deps: Pick<Deps, 'cache'>, channelId: number): Promise<void> {
+  return deps.cache.delete(pinnedKey(channelId))
 }
 
 /** Full URLs of cover images (seeded and uploaded ones are storage keys; mp stores URLs). */

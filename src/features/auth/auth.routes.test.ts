@@ -166,6 +166,30 @@ describe('SMS codes and login with them', () => {
   })
 })
 
+describe('login while the code store is down', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await buildTestApp()
+    const down = () => Promise.reject(new Error('store down'))
+    Object.assign(t.deps, { smsCodes: { save: down, take: down } })
+  })
+  afterAll(() => t.close())
+
+  it('answers 503 with a clear message, never 500', async () => {
+    const message = { message: 'Login is unavailable right now, please try again later.' }
+    const code = await t.app.inject({ url: '/v1_0/sms/codes/13500000991' })
+    expect(code.statusCode).toBe(503)
+    expect(code.json()).toEqual(message)
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/v1_0/authorizations',
+      payload: { mobile: '13500000991', code: '246810' },
+    })
+    expect(login.statusCode).toBe(503)
+    expect(login.json()).toEqual(message)
+  })
+})
+
 describe('login and tokens', () => {
   let t: TestApp
   beforeAll(async () => {

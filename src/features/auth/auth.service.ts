@@ -11,23 +11,23 @@ const SMS_CODE_SECONDS = 300
 
 /** Generates, stores and sends a six-digit login code. */
 export async function sendLoginCode(
-  deps: Pick<Deps, 'smsCodes' | 'sms'>,
+  deps: Pick<Deps, 'smsCodes' | 'sms' | 'log'>,
   scope: SmsScope,
   mobile: string,
 ): Promise<void> {
   const code = randomInt(0, 1_000_000).toString().padStart(6, '0')
-  await deps.smsCodes.save(scope, mobile, code, SMS_CODE_SECONDS)
+  await unavailableOnFailure(deps, deps.smsCodes.save(scope, mobile, code, SMS_CODE_SECONDS))
   await deps.sms.sendLoginCode(mobile, code)
 }
 
 /** Consumes the stored code (one attempt per code); the configured test code always passes. */
 export async function checkLoginCode(
-  deps: Pick<Deps, 'smsCodes' | 'config'>,
+  deps: Pick<Deps, 'smsCodes' | 'config' | 'log'>,
   scope: SmsScope,
   mobile: string,
   code: string,
 ): Promise<boolean> {
-  const stored = await deps.smsCodes.take(scope, mobile)
+  const stored = await unavailableOnFailure(deps, deps.smsCodes.take(scope, mobile))
   const testCode = deps.config.smsTestCode
   return code === stored || (testCode !== undefined && code === testCode)
 }
@@ -66,4 +66,14 @@ export async function refresh(deps: Deps, claims: TokenClaims | null) {
   if (!claims?.refresh) throw new AppError(403, 'Wrong refresh token.')
   if (!(await isUserEnabled(deps, claims.userId))) throw new AppError(403, 'User denied.')
   return { token: await deps.tokens.sign({ ...claims, refresh: false }, ACCESS_TOKEN_SECONDS) }
+}
+
+// The code store (Redis in production) being down is not the user's mistake: say so, not 500.
+async function unavailableOnFailure<T>(deps: Pick<Deps, 'log'>, operation: Promise<T>) {
+  try {
+    return await operation
+  } catch (error) {
+    deps.log.error({ err: error }, 'SMS code store failed')
+    throw new AppError(503, 'Login is unavailable right now, please try again later.')
+  }
 }

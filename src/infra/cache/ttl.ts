@@ -44,6 +44,8 @@ export const TTL = {
   /** `ch:all`, `ch:user:default`: 24 h, no jitter. */
   channels: ttl(minutes(24 * 60), 0),
   announcements: ttl(minutes(48 * 60), 0),
+  /** Headline's own: a channel's pinned ids, read from persistent storage on every feed page. */
+  channelTop: ttl(60, 10),
 } as const
 
 /** A lifetime in milliseconds with its random jitter drawn now. */
