@@ -20,7 +20,7 @@ import { approvedDocuments } from '../src/features/search/search.repo.js'
 import { migrateToLatest } from '../src/infra/db/migrate.js'
 import { EmbeddedSearchEngine } from '../src/infra/search/embedded-engine.js'
 import { pinyinKeys, searchTokens } from '../src/infra/search/text.js'
-import { seedDemo } from '../src/seed/demo.js'
+import { mulberry32, seedDemo } from '../src/seed/demo.js'
 import { CHANNEL_TOPICS } from '../src/seed/texts.js'
 
 const ARTICLES = positiveInt('BENCH_ARTICLES', 100_000)
@@ -44,17 +44,6 @@ function memory() {
   return { heapUsed, rss, arrayBuffers }
 }
 
-/** A small seeded PRNG, so every run asks the same questions. */
-function random(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function percentiles(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b)
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0
@@ -68,7 +57,7 @@ async function time<T>(samples: number[], run: () => Promise<T>): Promise<T> {
   return result
 }
 
-const rand = random(42)
+const rand = mulberry32(42)
 const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T
 const topics = Object.values(CHANNEL_TOPICS).flat()
 const bodyWords = ['性能', '缓存', '架构', '原理', '实战', '监控', '并发', '源码', '压测', '规范']

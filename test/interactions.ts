@@ -86,16 +86,3 @@ export async function expectRepairedAlike(
   await repairCounters(t.deps, [...new Set(entries.map(([name]) => name))])
   expect(await countsOf(t, entries)).toEqual(live)
 }
-
-/** Retries `check` until it passes or about a second went by (cross-node bus delivery). */
-export async function eventually(check: () => Promise<void>, timeoutMs = 1000) {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await check()
-    } catch (error) {
-      if (Date.now() > deadline) throw error
-      await new Promise((resolve) => setTimeout(resolve, 25))
-    }
-  }
-}

@@ -8,8 +8,6 @@ import { markShown, shownArticles, viewerOf } from './reco-state.js'
 import type { Recommender } from './recommender.js'
 import { exposureFor, traceFor } from './trace.js'
 
-export { traceFor } from './trace.js'
-
 const ALGORITHM = 'latest'
 
 type StrategyDeps = Pick<Deps, 'db' | 'cache' | 'sortedSets' | 'log'>

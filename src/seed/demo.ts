@@ -284,8 +284,8 @@ function chunks<T>(list: T[], size: number): T[][] {
   return out
 }
 
-/** A small seeded PRNG, so the demo content is the same on every run. */
-function mulberry32(seed: number): () => number {
+/** A small seeded PRNG (mulberry32), so the demo content is the same on every run. */
+export function mulberry32(seed: number): () => number {
   let a = seed
   return () => {
     a = (a + 0x6d2b79f5) | 0

@@ -83,6 +83,10 @@ describe('feed, article detail and article lists', () => {
       (await t.app.inject({ url: '/v1_0/articles?channel_id=2&page=2&per_page=10' })).body,
     ).data
     expect(second.results).toHaveLength(10)
+    for (const query of ['page=0', 'page=99999999999', 'per_page=9', 'per_page=51']) {
+      const bad = await t.app.inject({ url: `/v1_0/articles?channel_id=2&${query}` })
+      expect({ query, status: bad.statusCode }).toEqual({ query, status: 400 })
+    }
     const overlap = second.results.filter((a: { art_id: bigint }) =>
       first.results.some((b: { art_id: bigint }) => b.art_id === a.art_id),
     )

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import type { FastifyRequest } from 'fastify'
 import { AppError } from '../../errors.js'
 import { userIdOf } from '../../http/auth.js'
 import { typed, type Feature } from '../../http/feature.js'
@@ -31,7 +32,19 @@ const truthy = (value: string | undefined) => value === 'true' || value === '1'
 /** The feed, article detail and authors' article lists. */
 export const articlesRoutes: Feature = async (instance, { deps }) => {
   const app = typed(instance)
-  const device = (caller: { anonymousId: string | null }) => caller.anonymousId
+  const feedFor = (
+    request: FastifyRequest,
+    channelId: number,
+    timestamp: number,
+    withTop: boolean,
+  ) =>
+    feed(deps, {
+      userId: request.userId,
+      device: request.caller.anonymousId,
+      channelId,
+      timestamp,
+      withTop,
+    })
 
   app.get(
     '/v1_1/articles',
@@ -50,15 +63,7 @@ export const articlesRoutes: Feature = async (instance, { deps }) => {
     },
     async (request) => {
       const { channel_id, timestamp, with_top } = request.query
-      return ok(
-        await feed(deps, {
-          userId: request.userId,
-          device: device(request.caller),
-          channelId: channel_id,
-          timestamp,
-          withTop: truthy(with_top),
-        }),
-      )
+      return ok(await feedFor(request, channel_id, timestamp, truthy(with_top)))
     },
   )
 
@@ -68,27 +73,17 @@ export const articlesRoutes: Feature = async (instance, { deps }) => {
       schema: {
         ...auth,
         summary: 'Channel articles: page numbers, or a timestamp cursor as /v1_1',
-        querystring: Type.Object({
-          channel_id: ChannelId,
-          timestamp: Type.Optional(Timestamp),
-          page: Type.Integer({ minimum: 1, default: 1 }),
-          per_page: Type.Integer({ minimum: 10, maximum: 50, default: 10 }),
-        }),
+        querystring: Type.Composite([
+          Type.Object({ channel_id: ChannelId, timestamp: Type.Optional(Timestamp) }),
+          PageQuery(10, 50),
+        ]),
       },
       preHandler: app.optionalUser,
     },
     async (request) => {
       const { channel_id, timestamp, page, per_page } = request.query
       if (timestamp === undefined) return ok(await channelPage(deps, channel_id, page, per_page))
-      return ok(
-        await feed(deps, {
-          userId: request.userId,
-          device: device(request.caller),
-          channelId: channel_id,
-          timestamp,
-          withTop: false,
-        }),
-      )
+      return ok(await feedFor(request, channel_id, timestamp, false))
     },
   )
 

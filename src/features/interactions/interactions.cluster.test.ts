@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.js'
 import { TEST_REDIS_URL } from '../../../test/env.js'
 import {
@@ -6,7 +6,6 @@ import {
   approvedComments,
   articleDetail,
   collections,
-  eventually,
   expectRepairedAlike,
   newUser,
   send,
@@ -38,7 +37,7 @@ describe.skipIf(!TEST_REDIS_URL)('interactions across two nodes', () => {
     expect((await send(a.app, 'POST', '/v1_0/article/likings', user.auth, target)).statusCode).toBe(
       201,
     )
-    await eventually(async () => {
+    await vi.waitFor(async () => {
       const detail = await articleDetail(b.app, article.id, user.auth)
       expect(detail.attitude).toBe(1)
       expect(detail.like_count).toBe(likes0 + 1)
@@ -46,12 +45,12 @@ describe.skipIf(!TEST_REDIS_URL)('interactions across two nodes', () => {
     expect(
       (await send(a.app, 'POST', '/v1_0/article/dislikes', user.auth, target)).statusCode,
     ).toBe(201)
-    await eventually(async () => {
+    await vi.waitFor(async () => {
       expect((await articleDetail(b.app, article.id, user.auth)).attitude).toBe(0)
     })
     const removed = await send(a.app, 'DELETE', `/v1_0/article/dislikes/${article.id}`, user.auth)
     expect(removed.statusCode).toBe(204)
-    await eventually(async () => {
+    await vi.waitFor(async () => {
       expect((await articleDetail(b.app, article.id, user.auth)).attitude).toBe(-1)
     })
     await expectRepairedAlike(b, [
@@ -70,7 +69,7 @@ describe.skipIf(!TEST_REDIS_URL)('interactions across two nodes', () => {
     expect(
       (await send(a.app, 'POST', '/v1_0/article/collections', user.auth, target)).statusCode,
     ).toBe(201)
-    await eventually(async () => {
+    await vi.waitFor(async () => {
       const list = await collections(b.app, user.auth)
       expect(list.results.map((card) => card.art_id)).toEqual([article.id])
       expect((await articleDetail(b.app, article.id, user.auth)).is_collected).toBe(true)
@@ -82,7 +81,7 @@ describe.skipIf(!TEST_REDIS_URL)('interactions across two nodes', () => {
       user.auth,
     )
     expect(removed.statusCode).toBe(204)
-    await eventually(async () => {
+    await vi.waitFor(async () => {
       expect((await collections(b.app, user.auth)).total_count).toBe(0)
       expect((await articleDetail(b.app, article.id, user.auth)).is_collected).toBe(false)
     })
@@ -96,12 +95,12 @@ describe.skipIf(!TEST_REDIS_URL)('interactions across two nodes', () => {
     expect((await send(a.app, 'POST', '/v1_0/comment/likings', user.auth, target)).statusCode).toBe(
       201,
     )
-    await eventually(async () => {
+    await vi.waitFor(async () => {
       expect(await likedCommentIds(b.deps, user.userId)).toEqual(new Set([comment.toString()]))
     })
     const removed = await send(a.app, 'DELETE', `/v1_0/comment/likings/${comment}`, user.auth)
     expect(removed.statusCode).toBe(204)
-    await eventually(async () => {
+    await vi.waitFor(async () => {
       expect(await likedCommentIds(b.deps, user.userId)).toEqual(new Set())
     })
   })

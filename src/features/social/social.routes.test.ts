@@ -1,5 +1,5 @@
 import type { FastifyInstance, InjectOptions } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.js'
 import { TEST_REDIS_URL } from '../../../test/env.js'
 import { exactJson } from '../../../test/json.js'
@@ -631,19 +631,6 @@ describe('social', () => {
     })
     afterAll(() => other?.close())
 
-    /** Reads on the node until `check` passes: the other node's deletes arrive over the bus. */
-    async function eventually(check: () => Promise<void>) {
-      const deadline = Date.now() + 1000
-      for (;;) {
-        try {
-          return await check()
-        } catch (error) {
-          if (Date.now() > deadline) throw error
-          await new Promise((resolve) => setTimeout(resolve, 25))
-        }
-      }
-    }
-
     it('shows a write on one node on the next reads on the other', async () => {
       const [a, b] = [await newUser(t.app), await newUser(t.app)]
       const b1 = other.app
@@ -653,14 +640,14 @@ describe('social', () => {
       expect(await list(b1, b, 'followers')).toEqual(page([]))
 
       await follow(t.app, a, b.id)
-      await eventually(async () => {
+      await vi.waitFor(async () => {
         expect(await relationOf(b1, a, b.id)).toEqual({ following: true, blacklist: false })
         expect(await list(b1, a, 'followings')).toEqual(page([item(b, 1, false)]))
         expect(await list(b1, b, 'followers')).toEqual(page([item(a, 0, false)]))
       })
 
       await block(t.app, a, b.id)
-      await eventually(async () => {
+      await vi.waitFor(async () => {
         expect(await relationOf(b1, a, b.id)).toEqual({ following: false, blacklist: true })
         expect(await list(b1, a, 'followings')).toEqual(page([]))
         expect(await list(b1, b, 'followers')).toEqual(page([]))
@@ -670,7 +657,7 @@ describe('social', () => {
       // And the other way round.
       await unblock(b1, a, b.id)
       await follow(b1, b, a.id)
-      await eventually(async () => {
+      await vi.waitFor(async () => {
         expect(await relationOf(t.app, a, b.id)).toEqual({ following: false, blacklist: false })
         expect(await list(t.app, a, 'followers')).toEqual(page([item(b, 0, false)]))
       })

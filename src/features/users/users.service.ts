@@ -5,6 +5,7 @@ import { sniffImage } from '../../infra/storage/images.js'
 import { DEFAULT_AVATAR_KEY, StorageError } from '../../infra/storage/file-storage.js'
 import { COUNTERS } from '../../infra/store/counters.js'
 import { cachedAdditionalProfile, cachedUser, forgetUser } from './users.cache.js'
+import { RELATION } from '../social/relations.repo.js'
 import { relationTo } from '../social/relations.cache.js'
 import {
   isNameTaken,
@@ -13,8 +14,6 @@ import {
   type ProfileChanges,
   type UserRecord,
 } from './users.repo.js'
-
-export const RELATION = { none: 0, follow: 1, blacklist: 2 } as const
 
 /** Image fields a user can upload, and the field's label in the 507 message. */
 export const IMAGE_FIELDS = {

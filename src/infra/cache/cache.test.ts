@@ -1,5 +1,5 @@
 import { pino } from 'pino'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.js'
 import { ChaosProxy } from '../../../test/chaos-proxy.js'
 import { TEST_REDIS_URL } from '../../../test/env.js'
@@ -23,19 +23,6 @@ async function seededUserId(t: TestApp, mobile: string): Promise<bigint> {
     .where('mobile', '=', mobile)
     .executeTakeFirstOrThrow()
   return BigInt(row.user_id)
-}
-
-/** Retries `check` until it passes or `ms` run out (for asynchronous deliveries). */
-async function eventually(check: () => Promise<void>, ms = 1000): Promise<void> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    try {
-      return await check()
-    } catch (error) {
-      if (Date.now() > deadline) throw error
-      await new Promise((resolve) => setTimeout(resolve, 25))
-    }
-  }
 }
 
 describe('cache on the full app', () => {
@@ -297,7 +284,7 @@ describe.skipIf(!TEST_REDIS_URL)('Redis outage', () => {
     })
 
     proxy.restore()
-    await eventually(async () => {
+    await vi.waitFor(async () => {
       const check = await t.app.inject({ url: '/readyz' })
       expect(check.json().checks.redis).toBe('ok')
     }, 10_000)
@@ -307,7 +294,7 @@ describe.skipIf(!TEST_REDIS_URL)('Redis outage', () => {
 
     // A node with an empty L1 must not find the name from before the outage in Redis.
     other = await buildTestApp({ shareWith: t, redisUrl: t.deps.config.redisUrl! })
-    await eventually(async () => {
+    await vi.waitFor(async () => {
       const fresh = await other!.app.inject({ url: '/v1_0/user', headers: auth })
       expect(fresh.json(), fresh.body).toMatchObject({ data: { name: '断线改名' } })
     })
@@ -339,7 +326,7 @@ describe.skipIf(!TEST_REDIS_URL)('two nodes on one Redis', () => {
       payload: { name: '新名字' },
     })
     expect(patch.statusCode).toBe(201)
-    await eventually(async () => {
+    await vi.waitFor(async () => {
       const read = await b.app.inject({ url: '/v1_0/user', headers: auth })
       expect(read.json().data.name).toBe('新名字')
     })
