@@ -2,10 +2,14 @@ import { Migrator, type Kysely, type Migration } from 'kysely'
 import type { Database } from './schema.js'
 import * as initial from './migrations/0001-initial.js'
 import * as sortedSets from './migrations/0002-sorted-sets.js'
+import * as statRollups from './migrations/0040-stat-rollups.js'
+import * as jobRuns from './migrations/0041-job-runs.js'
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-sorted-sets': sortedSets,
+  '0040-stat-rollups': statRollups,
+  '0041-job-runs': jobRuns,
 }
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */
@@ -15,6 +19,8 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'headline_migration',
     migrationLockTableName: 'headline_migration_lock',
+    // Parts of the schema land independently; a later-numbered one may already be applied.
+    allowUnorderedMigrations: true,
   })
   const { error, results } = await migrator.migrateToLatest()
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- Kysely types it as unknown

@@ -201,6 +201,60 @@ export interface SortedSetTable {
   score: number
 }
 
+/** The measures of one day or one hour (local to JOBS_TIMEZONE), written by `stats-rollup`. */
+interface RollupMeasures {
+  /** Users whose account was created in the period. */
+  new_users: IntColumn
+  /** Distinct users who logged in, read or searched in the period. */
+  active_users: IntColumn
+  /** Articles created in the period (any status). */
+  new_articles: IntColumn
+  /** Articles approved (review_time) in the period that are still approved. */
+  approved_articles: IntColumn
+  /** Comments and replies written in the period (any status). */
+  new_comments: IntColumn
+  /** Article detail views in the period, anonymous ones included. */
+  article_reads: IntColumn
+  /** Searches in the period, anonymous ones included. */
+  searches: IntColumn
+  update_time: DateTimeColumn
+}
+
+/** One row per local day (`YYYY-MM-DD`). */
+export interface StatDailyTable extends RollupMeasures {
+  day: string
+}
+
+/** One row per local day and hour (0–23). */
+export interface StatHourlyTable extends RollupMeasures {
+  day: string
+  hour: IntColumn
+}
+
+/** Searches per keyword and local day. */
+export interface StatSearchKeywordTable {
+  day: string
+  keyword: string
+  searches: IntColumn
+}
+
+/** One row per job run (scheduled, manual or after a Redis loss). */
+export interface JobRunTable {
+  run_id: SerialColumn
+  job: string
+  /** `schedule`, `manual` or `redis-loss`. */
+  cause: string
+  /** Host and process id that ran it. */
+  node: string
+  start_time: DateTimeColumn
+  end_time: Nullable<DateTimeColumn>
+  /** `running`, `ok`, `failed` or `lost-lock`. */
+  outcome: string
+  /** JSON object: what the run changed (e.g. values corrected per counter). */
+  changes: string | null
+  error: string | null
+}
+
 /** Every table Headline reads or writes, by its original name. */
 export interface Database {
   user_basic: UserBasicTable
@@ -220,4 +274,8 @@ export interface Database {
   headline_counter: CounterTable
   headline_sms_code: SmsCodeTable
   headline_sorted_set: SortedSetTable
+  stat_daily: StatDailyTable
+  stat_hourly: StatHourlyTable
+  stat_search_keyword: StatSearchKeywordTable
+  headline_job_run: JobRunTable
 }
