@@ -27,7 +27,10 @@ import { redisSortedSets } from './infra/store/sorted-sets.redis.js'
 import { sqlSortedSets } from './infra/store/sorted-sets.sql.js'
 import { localNotifications, type Notifications } from './infra/events/notifications.js'
 import { fileTraceLog, type TraceLog } from './infra/events/trace-log.js'
-import { createRecommender } from './reco/create-recommender.js'
+import { createRecommender, recommenderReaction } from './reco/create-recommender.js'
+import { articleEvents, type ArticleEvents } from './infra/events/article-events.js'
+import { articlesReaction } from './features/articles/articles.reactions.js'
+import { searchReaction } from './features/search/search.indexing.js'
 import type { Recommender } from './reco/recommender.js'
 import { approvedDocuments } from './features/search/search.repo.js'
 import { EmbeddedSearchEngine } from './infra/search/embedded-engine.js'
@@ -58,6 +61,8 @@ export interface Deps {
   readonly recommender: Recommender
   /** Article search and suggestions: in-process, or Elasticsearch / OpenSearch (SEARCH_URL). */
   readonly search: SearchEngine
+  /** Committed article changes, announced by the article lifecycle; caches, index and feed react. */
+  readonly articleEvents: ArticleEvents
   /** Closes connections in dependency order. */
   close(): Promise<void>
 }
@@ -121,9 +126,11 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     search: createSearch(config, db, log),
   }
   const recommender = createRecommender(core)
-  return {
+  const events = articleEvents(log)
+  const deps: Deps = {
     ...core,
     recommender,
+    articleEvents: events,
     async close() {
       await recommender.close?.().catch(() => undefined)
       await core.search.close().catch(() => undefined)
@@ -135,6 +142,10 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
       traceLog.close()
     },
   }
+  events.subscribe('articles', articlesReaction(deps))
+  events.subscribe('search', searchReaction(deps))
+  events.subscribe('recommender', recommenderReaction(recommender))
+  return deps
 }
 
 // Both fill themselves from the database in the background (Elasticsearch: new indexes only).

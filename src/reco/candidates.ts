@@ -49,6 +49,8 @@ export interface CandidatePools {
   get(channelId: number): Promise<Candidate[]>
   /** Where an article is, if a loaded pool holds it (spares article lookups). */
   locate(id: bigint): Candidate | undefined
+  /** Drops the pools of these channels and of every channel (0): the next get reloads them. */
+  forget(channelIds: readonly number[]): void
 }
 
 /** Pools read through `load` (tests pass their own clock). */
@@ -76,5 +78,9 @@ export function candidatePools(
       return pool
     },
     locate: (id) => index.get(id),
+    forget(channelIds) {
+      pools.delete(0)
+      for (const channelId of channelIds) pools.delete(channelId)
+    },
   }
 }

@@ -1,4 +1,6 @@
 import type { Deps } from '../deps.js'
+import type { ArticleListener } from '../infra/events/article-events.js'
+import { APPROVED_STATUS } from '../infra/search/search-engine.js'
 import { circuitBreaker } from './circuit-breaker.js'
 import { grpcRecommender, grpcTarget } from './client.js'
 import { latestStrategy } from './latest-strategy.js'
@@ -44,4 +46,17 @@ export function createRecommender(deps: RecommenderDeps): Recommender {
     metrics,
     log: deps.log,
   })
+}
+
+/** The recommender's part after a lifecycle change: pools of the channels touched are reloaded. */
+export function recommenderReaction(recommender: Recommender): ArticleListener {
+  return async (changes) => {
+    const channels = new Set<number>()
+    for (const change of changes) {
+      if (change.from !== APPROVED_STATUS && change.to !== APPROVED_STATUS) continue
+      channels.add(change.channelId)
+      if (change.previousChannelId !== undefined) channels.add(change.previousChannelId)
+    }
+    if (channels.size > 0) recommender.candidatesChanged?.([...channels])
+  }
 }

@@ -36,6 +36,11 @@ export interface Recommender {
   userRecommend(request: FeedRequest): Promise<FeedPage>
   /** Articles like this one (`article_recommend`), best first. */
   similarArticles(articleId: bigint, count: number): Promise<bigint[]>
+  /**
+   * Articles entered or left the approved set of these channels: candidates held in process are
+   * read again on the next request (a separate gRPC service reloads its own within POOL_TTL_MS).
+   */
+  candidatesChanged?(channelIds: readonly number[]): void
   /** Releases connections (the gRPC client's channel). */
   close?(): Promise<void>
 }

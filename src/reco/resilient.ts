@@ -78,6 +78,7 @@ export function resilient(primary: Recommender, options: ResilienceOptions): Rec
         () => primary.similarArticles(articleId, count),
         () => fallback.similarArticles(articleId, count),
       ),
+    candidatesChanged: (channelIds) => primary.candidatesChanged?.(channelIds),
     close: async () => primary.close?.(),
   }
 }

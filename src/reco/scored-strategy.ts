@@ -72,5 +72,7 @@ export function scoredStrategy(deps: StrategyDeps, options: ScoredOptions = {}):
 
     similarArticles: (articleId, count) =>
       similarity.similarArticles(articleId, Math.min(Math.max(count, 1), MAX_PAGE)),
+
+    candidatesChanged: (channelIds) => pools.forget(channelIds),
   }
 }

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.js'
 import { TTL, type EntryPolicy } from '../../infra/cache/ttl.js'
-import { articleChanged } from '../search/search.indexing.js'
+import type { ArticleChange } from '../../infra/events/article-events.js'
 import {
   findArticleContent,
   findArticleInfo,
@@ -48,15 +48,14 @@ export async function cachedAuthorArticles(
   return (await deps.cache.getOrLoad(authorKey(userId), authorPolicy, load)) ?? []
 }
 
-/**
- * After an article is edited, approved, banned or deleted: drops its cache entries, then brings
- * the search index in line (indexed when approved, removed otherwise).
- */
-export async function forgetArticle(
-  deps: Pick<Deps, 'cache' | 'db' | 'search' | 'log'>,
-  id: bigint,
-  authorId: bigint,
+/** Drops the entries of changed articles and their authors' lists (every node, via the bus). */
+export function forgetArticles(
+  deps: Pick<Deps, 'cache'>,
+  changes: readonly Pick<ArticleChange, 'id' | 'authorId'>[],
 ): Promise<void> {
-  await deps.cache.delete(infoKey(id), detailKey(id), authorKey(authorId))
-  await articleChanged(deps, id)
+  const authors = new Set(changes.map((change) => change.authorId))
+  return deps.cache.delete(
+    ...changes.flatMap((change) => [infoKey(change.id), detailKey(change.id)]),
+    ...[...authors].map(authorKey),
+  )
 }

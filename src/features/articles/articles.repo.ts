@@ -2,15 +2,10 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../infra/db/schema.js'
 import { isoDateTime, msOfDateTime, toId, toInt } from '../../infra/db/values.js'
 
-/** `news_article_basic.status` values. */
-export const ARTICLE_STATUS = {
-  draft: 0,
-  unreviewed: 1,
-  approved: 2,
-  failed: 3,
-  deleted: 4,
-  banned: 5,
-} as const
+import { ARTICLE_STATUS } from '../article-lifecycle/index.js'
+
+/** `news_article_basic.status` values (owned by the article lifecycle). */
+export { ARTICLE_STATUS }
 
 export interface Cover {
   type: number

@@ -8,7 +8,7 @@ import { login } from '../../../test/login.js'
 import type { Notification } from '../../infra/events/notifications.js'
 import { COUNTERS } from '../../infra/store/counters.js'
 import { repairCounters } from '../../jobs/repair-counters.js'
-import { forgetArticle } from '../articles/articles.cache.js'
+import { reviewArticles } from '../article-lifecycle/index.js'
 
 type Db = TestApp['deps']['db']['write']
 type Headers = Record<string, string>
@@ -319,15 +319,10 @@ describe('comments', () => {
       const banned = await db
         .selectFrom('news_comment as c')
         .innerJoin('news_article_basic as a', 'a.article_id', 'c.article_id')
-        .select(['c.article_id', 'a.user_id'])
+        .select('c.article_id')
+        .where('a.status', '=', 2)
         .executeTakeFirstOrThrow()
-      // As the admin bans it: status, then the article's cache entries.
-      await db
-        .updateTable('news_article_basic')
-        .set({ status: 5 })
-        .where('article_id', '=', String(banned.article_id))
-        .execute()
-      await forgetArticle(t.deps, BigInt(banned.article_id), BigInt(banned.user_id))
+      await reviewArticles(t.deps, [BigInt(banned.article_id)], 'ban')
       const empty = { total_count: 0, end_id: null, last_id: null, results: [] }
       const sources = [
         `type=a&source=${article.id}`,

@@ -16,7 +16,7 @@ import { bearer, login } from '../../../test/login.js'
 import { NOT_FOUND } from '../../errors.js'
 import type { Notification } from '../../infra/events/notifications.js'
 import { COUNTERS } from '../../infra/store/counters.js'
-import { forgetArticle } from '../articles/articles.cache.js'
+import { reviewArticles } from '../article-lifecycle/index.js'
 import { forgetUserStatus } from '../auth/user-status.js'
 import { likedCommentIds } from './comment-likings.cache.js'
 
@@ -419,12 +419,7 @@ describe('interactions', () => {
     expect(
       (await send(t.app, 'POST', '/v1_0/article/collections', user.auth, target)).statusCode,
     ).toBe(201)
-    await t.deps.db.write
-      .updateTable('news_article_basic')
-      .set({ status: 5 })
-      .where('article_id', '=', a.id.toString())
-      .execute()
-    await forgetArticle(t.deps, a.id, a.author)
+    await reviewArticles(t.deps, [a.id], 'ban')
 
     for (const path of ['likings', 'dislikes', 'collections']) {
       const response = await send(t.app, 'POST', `/v1_0/article/${path}`, user.auth, target)

@@ -1,12 +1,13 @@
 import type { Deps } from '../../deps.js'
+import type { ArticleListener } from '../../infra/events/article-events.js'
+import { APPROVED_STATUS } from '../../infra/search/search-engine.js'
 import { approvedDocuments, findSearchDocument } from './search.repo.js'
 
 type IndexingDeps = Pick<Deps, 'db' | 'search' | 'log'>
 
 /**
  * Brings the search index in line with an article after it changed (created, edited,
- * approved, rejected, banned, deleted): indexed when approved, removed otherwise. Called by
- * `forgetArticle`, the one path that invalidates an article's caches after a write. A failure
+ * approved, rejected, banned, deleted): indexed when approved, removed otherwise. A failure
  * is logged, never thrown: the write it follows has committed; `reindex` repairs the index.
  */
 export async function articleChanged(deps: IndexingDeps, articleId: bigint): Promise<void> {
@@ -19,6 +20,19 @@ export async function articleChanged(deps: IndexingDeps, articleId: bigint): Pro
       { err: error, articleId: articleId.toString() },
       'search index not updated for an article; `reindex` repairs it',
     )
+  }
+}
+
+/**
+ * The search feature's part after a lifecycle change: articles that entered, left or stayed in
+ * the approved set (an edit) are indexed again or removed; drafts and reviews never were there.
+ */
+export function searchReaction(deps: IndexingDeps): ArticleListener {
+  return async (changes) => {
+    for (const change of changes) {
+      if (change.from === APPROVED_STATUS || change.to === APPROVED_STATUS)
+        await articleChanged(deps, change.id)
+    }
   }
 }
 

@@ -6,7 +6,7 @@ import { login } from '../../../test/login.js'
 import { buildApp } from '../../app.js'
 import { sqlDateTime } from '../../infra/db/values.js'
 import { SearchUnavailableError, type SearchEngine } from '../../infra/search/search-engine.js'
-import { forgetArticle } from '../articles/articles.cache.js'
+import { reviewArticles } from '../article-lifecycle/index.js'
 import { SEARCH_UNAVAILABLE } from './search.service.js'
 
 const MOUNTS = ['', '/app']
@@ -180,17 +180,11 @@ describe('search, suggestions and search history', () => {
       .insertInto('news_article_content')
       .values({ article_id: id.toString(), content: '<p>人工智能正在改变软件开发。</p>' })
       .execute()
-    await forgetArticle(t.deps, id, BigInt(author))
     // 人工智能 also matches its parts (智能合约…), but not this article while it is pending.
     const before = await search('人工智能', '&per_page=50')
     expect(before.results.map((card) => card.art_id)).not.toContain(id)
 
-    await t.deps.db.write
-      .updateTable('news_article_basic')
-      .set({ status: 2 })
-      .where('article_id', '=', id.toString())
-      .execute()
-    await forgetArticle(t.deps, id, BigInt(author))
+    await reviewArticles(t.deps, [id], 'approve')
     const found = await search('人工智能')
     expect(found.results[0]?.art_id).toBe(id)
     expect(found.total_count).toBe(before.total_count + 1)
@@ -199,12 +193,7 @@ describe('search, suggestions and search history', () => {
     expect((await suggest('人工只能'))[0]).toBe('人工智能')
     expect(await suggest('人工智能助')).toContain(TITLE)
 
-    await t.deps.db.write
-      .updateTable('news_article_basic')
-      .set({ status: 5 })
-      .where('article_id', '=', id.toString())
-      .execute()
-    await forgetArticle(t.deps, id, BigInt(author))
+    await reviewArticles(t.deps, [id], 'ban')
     const after = await search('人工智能', '&per_page=50')
     expect(after.total_count).toBe(before.total_count)
     expect(after.results.map((card) => card.art_id)).not.toContain(id)

@@ -4,12 +4,14 @@ import * as initial from './migrations/0001-initial.js'
 import * as sortedSets from './migrations/0002-sorted-sets.js'
 import * as statRollups from './migrations/0040-stat-rollups.js'
 import * as jobRuns from './migrations/0041-job-runs.js'
+import * as mediaPlatform from './migrations/0050-media-platform.js'
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-sorted-sets': sortedSets,
   '0040-stat-rollups': statRollups,
   '0041-job-runs': jobRuns,
+  '0050-media-platform': mediaPlatform,
 }
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

@@ -179,6 +179,39 @@ export interface CommentLikingTable {
   update_time: DateTimeColumn
 }
 
+/** The mp material library (images an author uploaded). */
+export interface MaterialTable {
+  material_id: SerialColumn
+  user_id: IdColumn
+  type: IntColumn
+  hash: string
+  url: string
+  status: IntColumn
+  reviewer_id: Nullable<IdColumn>
+  review_time: Nullable<DateTimeColumn>
+  is_collected: IntColumn
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+/** Words checked on submit; `hold_count` counts the submitted articles that contained one. */
+export interface SensitiveWordTable {
+  id: SerialColumn
+  word: string
+  weights: IntColumn
+  hold_count: IntColumn
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+/** The sensitive words found in an article when it was last submitted for review. */
+export interface ArticleSensitiveHitTable {
+  article_id: IdColumn
+  word: string
+  hits: IntColumn
+  create_time: DateTimeColumn
+}
+
 /** Embedded stand-in for the Redis `count:*` sorted sets. */
 export interface CounterTable {
   name: string
@@ -271,6 +304,9 @@ export interface Database {
   news_report: ReportTable
   news_comment: CommentTable
   news_comment_liking: CommentLikingTable
+  user_material: MaterialTable
+  recommend_sensitive_word: SensitiveWordTable
+  headline_article_sensitive_hit: ArticleSensitiveHitTable
   headline_counter: CounterTable
   headline_sms_code: SmsCodeTable
   headline_sorted_set: SortedSetTable

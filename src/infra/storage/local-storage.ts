@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import fsSync from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { StorageError, type FileStorage } from './file-storage.js'
+import { StorageError, keyUnder, type FileStorage } from './file-storage.js'
 
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',
@@ -44,5 +44,6 @@ export function localStorage(
       return key
     },
     url: (key) => `${publicUrl}uploads/${key}`,
+    keyOf: (url) => keyUnder(`${publicUrl}uploads/`, url),
   }
 }
