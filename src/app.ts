@@ -22,6 +22,7 @@ import { socialRoutes } from './features/social/social.routes.js'
 import { historyRoutes } from './features/history/history.routes.js'
 import { searchRoutes } from './features/search/search.routes.js'
 import { registerAuth } from './http/auth.js'
+import { registerConsole } from './http/console.js'
 import { registerFiniteNumbers } from './http/finite-numbers.js'
 import { registerJson } from './http/json.js'
 import { registerOps } from './http/ops.js'
@@ -98,6 +99,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     immutable: true,
   })
 
+  await registerConsole(app, deps.config.consoleDir)
   registerFiniteNumbers(app)
   registerAuth(app, {
     tokens: deps.tokens,

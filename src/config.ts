@@ -38,6 +38,8 @@ export interface Config {
   readonly recoDeadlineMs: number
   /** `serve` hosts the Socket.IO server too; `false` when `headline im` processes host it. */
   readonly realtimeAttach: boolean
+  /** Built admin console served at `/admin` (default: the package's `console/dist`). */
+  readonly consoleDir: string
 }
 
 type Env = Record<string, string | undefined>
@@ -143,6 +145,9 @@ export function loadConfig(env: Env = process.env): Config {
     recoPort: int('RECO_PORT', 8888, 0, 65535),
     recoDeadlineMs: int('RECO_DEADLINE_MS', 300, 10, 60_000),
     realtimeAttach: flag('REALTIME_ATTACH', true),
+    consoleDir: path.resolve(
+      text('CONSOLE_DIR') ?? path.join(import.meta.dirname, '..', 'console', 'dist'),
+    ),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)

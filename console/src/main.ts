@@ -1,0 +1,6 @@
+import 'element-plus/dist/index.css'
+import './style.css'
+import { createApp } from 'vue'
+import App from './App.vue'
+
+createApp(App).mount('#app')
