@@ -134,3 +134,39 @@ export async function clickText(page: Page, selector: string, text: string): Pro
     text,
   )
 }
+
+/** Signs in through the console's login form and waits for the menu. */
+export async function signInThroughPage(
+  page: Page,
+  origin: string,
+  account: string,
+  password: string,
+) {
+  await page.goto(`${origin}/admin/`, { waitUntil: 'networkidle0' })
+  await page.waitForSelector('input[name=account]')
+  await page.type('input[name=account]', account)
+  await page.type('input[name=password]', password)
+  await page.click('[data-test=login-submit]')
+  await page.waitForSelector('.el-menu')
+}
+
+/** Goes to a console page through its menu entry and waits for its title. */
+export async function openMenu(page: Page, title: string): Promise<void> {
+  await clickText(page, '.el-menu-item', title)
+  await waitForText(page, title, 'h2.page-title')
+}
+
+/** The text of the newest Element Plus message toast (success or error). */
+export async function nextMessage(page: Page): Promise<{ type: string; text: string }> {
+  const handle = await page.waitForSelector('.el-message', { timeout: 15_000 })
+  const message = await handle!.evaluate((el) => ({
+    type: el.className.includes('success')
+      ? 'success'
+      : el.className.includes('error')
+        ? 'error'
+        : 'other',
+    text: el.textContent?.trim() ?? '',
+  }))
+  await page.evaluate(() => document.querySelectorAll('.el-message').forEach((el) => el.remove()))
+  return message
+}
