@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       recoGrpcUrl: undefined,
       recoPort: 8888,
       recoDeadlineMs: 300,
+      consoleDir: path.resolve('console/dist'),
     })
   })
 
@@ -57,6 +58,7 @@ describe('loadConfig', () => {
       CACHE_ENABLED: 'off',
       UPLOAD_MAX_BYTES: '2048',
       TRUST_PROXY: 'yes',
+      CONSOLE_DIR: '/srv/headline-console',
     })
     expect(config).toMatchObject({
       env: 'test',
@@ -72,6 +74,7 @@ describe('loadConfig', () => {
       cacheEnabled: false,
       uploadMaxBytes: 2048,
       trustProxy: true,
+      consoleDir: '/srv/headline-console',
     })
   })
 

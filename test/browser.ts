@@ -5,6 +5,9 @@ import path from 'node:path'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
 import { buildTestApp, type TestApp, type TestAppOptions } from './app.js'
 
+// Callbacks below run in the page; the suite is compiled without the DOM library.
+declare const document: any
+
 /** Debian's chromium; the browser tests skip (saying so) only when it is not installed. */
 export const CHROMIUM = '/usr/bin/chromium'
 export const hasChromium = fs.existsSync(CHROMIUM)
@@ -108,7 +111,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** Waits until an element whose text includes `text` appears (optionally under `selector`). */
 export async function waitForText(page: Page, text: string, selector = 'body'): Promise<void> {
   await page.waitForFunction(
-    (sel, t) => [...document.querySelectorAll(sel)].some((el) => el.textContent?.includes(t)),
+    (sel, t) => [...document.querySelectorAll(sel)].some((el: any) => el.textContent?.includes(t)),
     { timeout: 15_000 },
     selector,
     text,
@@ -118,16 +121,14 @@ export async function waitForText(page: Page, text: string, selector = 'body'): 
 /** Clicks the first element matching `selector` whose text includes `text`. */
 export async function clickText(page: Page, selector: string, text: string): Promise<void> {
   await page.waitForFunction(
-    (sel, t) => [...document.querySelectorAll(sel)].some((el) => el.textContent?.includes(t)),
+    (sel, t) => [...document.querySelectorAll(sel)].some((el: any) => el.textContent?.includes(t)),
     { timeout: 15_000 },
     selector,
     text,
   )
   await page.evaluate(
     (sel, t) => {
-      const el = [...document.querySelectorAll<HTMLElement>(sel)].find((e) =>
-        e.textContent?.includes(t),
-      )
+      const el = [...document.querySelectorAll(sel)].find((e: any) => e.textContent?.includes(t))
       el?.click()
     },
     selector,
@@ -167,6 +168,8 @@ export async function nextMessage(page: Page): Promise<{ type: string; text: str
         : 'other',
     text: el.textContent?.trim() ?? '',
   }))
-  await page.evaluate(() => document.querySelectorAll('.el-message').forEach((el) => el.remove()))
+  await page.evaluate(() =>
+    document.querySelectorAll('.el-message').forEach((el: any) => el.remove()),
+  )
   return message
 }

@@ -9,6 +9,9 @@ import {
 } from '../../test/browser.js'
 import type { TestApp } from '../../test/app.js'
 
+// Callbacks below run in the page; the suite is compiled without the DOM library.
+declare const document: any
+
 describe.skipIf(!hasChromium)('admin console in a browser: login page', () => {
   let t: TestApp & { url: string }
   let browser: Browser
