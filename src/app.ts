@@ -26,6 +26,7 @@ import { registerConsole } from './http/console.js'
 import { registerFiniteNumbers } from './http/finite-numbers.js'
 import { registerJson } from './http/json.js'
 import { registerOps } from './http/ops.js'
+import { rateLimitStore } from './http/rate-limit-store.js'
 
 /** The app API's features; mounted at `/` (`/v1_0`, `/v1_1`) and again under `/app`. */
 const appFeatures = [
@@ -73,9 +74,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   })
   await app.register(rateLimit, {
     global: false,
-    redis: deps.redis,
+    store: rateLimitStore(deps.rateCounters),
     skipOnError: true,
-    nameSpace: 'headline:ratelimit:',
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       message: 'Too many requests.',

@@ -39,6 +39,9 @@ import type { SearchEngine } from './infra/search/search-engine.js'
 import { transportForUrl } from './infra/search/search-transport.js'
 import { redisSmsCodes } from './infra/store/sms-codes.redis.js'
 import { sqlSmsCodes } from './infra/store/sms-codes.sql.js'
+import type { RateCounterStore } from './infra/store/rate-counters.js'
+import { redisRateCounters } from './infra/store/rate-counters.redis.js'
+import { sqlRateCounters } from './infra/store/rate-counters.sql.js'
 
 /** Everything the features use, built once from the configuration. */
 export interface Deps {
@@ -50,6 +53,8 @@ export interface Deps {
   readonly cache: Cache
   readonly counters: CounterStore
   readonly smsCodes: SmsCodeStore
+  /** Rate-limit windows: Redis, or SQL when embedded. */
+  readonly rateCounters: RateCounterStore
   readonly sortedSets: SortedSetStore
   readonly notifications: Notifications
   readonly traceLog: TraceLog
@@ -113,6 +118,7 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     cache,
     counters: tolerantCounters(redis ? redisCounters(redis) : sqlCounters(db.write), log),
     smsCodes: redis ? redisSmsCodes(redis) : sqlSmsCodes(db.write),
+    rateCounters: redis ? redisRateCounters(redis) : sqlRateCounters(db.write),
     sortedSets: redis ? redisSortedSets(redis) : sqlSortedSets(db.write),
     notifications: localNotifications(),
     traceLog,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { SmsCodeStore } from '../../src/infra/store/sms-codes.js'
+import { SMS_CODE_MAX_TRIES, type SmsCodeStore } from '../../src/infra/store/sms-codes.js'
 
 /** A store under test, a way to let time pass for it, and how to release it. */
 export interface SmsCodeStoreHarness {
@@ -25,50 +25,83 @@ export function smsCodeStoreContract(name: string, open: () => Promise<SmsCodeSt
     })
     afterAll(() => harness?.close())
 
-    it('answers null when no code was sent', async () => {
-      expect(await store.take('app', freshMobile())).toBeNull()
+    const wrong = (code: string) => (code === '000000' ? '000001' : '000000')
+
+    it('refuses every code when none was sent', async () => {
+      expect(await store.check('app', freshMobile(), '123456')).toBe(false)
     })
 
-    it('gives a code back once, then null', async () => {
+    it('accepts the code once, then refuses it', async () => {
       const mobile = freshMobile()
       await store.save('app', mobile, '012345', 300)
-      expect(await store.take('app', mobile)).toBe('012345')
-      expect(await store.take('app', mobile)).toBeNull()
+      expect(await store.check('app', mobile, '012345')).toBe(true)
+      expect(await store.check('app', mobile, '012345')).toBe(false)
+    })
+
+    it('keeps the code through four wrong guesses', async () => {
+      const mobile = freshMobile()
+      await store.save('app', mobile, '024680', 300)
+      for (let i = 0; i < SMS_CODE_MAX_TRIES - 1; i++) {
+        expect(await store.check('app', mobile, wrong('024680'))).toBe(false)
+      }
+      expect(await store.check('app', mobile, '024680')).toBe(true)
+    })
+
+    it('kills the code at the fifth wrong guess', async () => {
+      const mobile = freshMobile()
+      await store.save('app', mobile, '135791', 300)
+      for (let i = 0; i < SMS_CODE_MAX_TRIES; i++) {
+        expect(await store.check('app', mobile, `00000${i}`)).toBe(false)
+      }
+      expect(await store.check('app', mobile, '135791')).toBe(false)
+    })
+
+    it('counts a burst of concurrent guesses before comparing them', async () => {
+      const mobile = freshMobile()
+      await store.save('app', mobile, '999999', 300)
+      const guesses = Array.from({ length: 40 }, (_, i) => String(100000 + i))
+      const results = await Promise.all(guesses.map((code) => store.check('app', mobile, code)))
+      expect(results.every((ok) => !ok)).toBe(true)
+      expect(await store.check('app', mobile, '999999')).toBe(false)
     })
 
     it('gives a code to one of several concurrent takers only', async () => {
       for (let round = 0; round < 10; round++) {
         const mobile = freshMobile()
         await store.save('app', mobile, '777777', 300)
-        const taken = await Promise.all(Array.from({ length: 8 }, () => store.take('app', mobile)))
-        expect(taken.filter((code) => code !== null)).toEqual(['777777'])
+        const taken = await Promise.all(
+          Array.from({ length: 4 }, () => store.check('app', mobile, '777777')),
+        )
+        expect(taken.filter(Boolean)).toEqual([true])
       }
     })
 
-    it('replaces an earlier code', async () => {
+    it('replaces an earlier code and its tries', async () => {
       const mobile = freshMobile()
       await store.save('app', mobile, '111111', 300)
+      for (let i = 0; i < SMS_CODE_MAX_TRIES - 1; i++) await store.check('app', mobile, '000000')
       await store.save('app', mobile, '222222', 300)
-      expect(await store.take('app', mobile)).toBe('222222')
-      expect(await store.take('app', mobile)).toBeNull()
+      expect(await store.check('app', mobile, '111111')).toBe(false)
+      for (let i = 0; i < SMS_CODE_MAX_TRIES - 2; i++) await store.check('app', mobile, '000000')
+      expect(await store.check('app', mobile, '222222')).toBe(true)
     })
 
-    it('answers null once the code has expired, and keeps live codes', async () => {
+    it('refuses a code once it has expired, and keeps live codes', async () => {
       const [expiring, live] = [freshMobile(), freshMobile()]
       await store.save('app', expiring, '333333', 1)
       await store.save('app', live, '444444', 300)
       await harness.elapse(1.1)
-      expect(await store.take('app', expiring)).toBeNull()
-      expect(await store.take('app', live)).toBe('444444')
+      expect(await store.check('app', expiring, '333333')).toBe(false)
+      expect(await store.check('app', live, '444444')).toBe(true)
     })
 
     it('keeps the app and media-platform codes of one mobile apart', async () => {
       const mobile = freshMobile()
       await store.save('app', mobile, '555555', 300)
       await store.save('mp', mobile, '666666', 300)
-      expect(await store.take('mp', mobile)).toBe('666666')
-      expect(await store.take('mp', mobile)).toBeNull()
-      expect(await store.take('app', mobile)).toBe('555555')
+      expect(await store.check('mp', mobile, '555555')).toBe(false)
+      expect(await store.check('mp', mobile, '666666')).toBe(true)
+      expect(await store.check('app', mobile, '555555')).toBe(true)
     })
   })
 }

@@ -7,6 +7,7 @@ import type { SmsSender } from '../../infra/sms/sms-sender.js'
 import { findUserByMobile, setUserStatus } from '../users/users.repo.js'
 import { ACCESS_TOKEN_SECONDS, createTokenService, REFRESH_TOKEN_SECONDS } from './tokens.js'
 import { forgetUserStatus } from './user-status.js'
+import { LOGIN_LIMITS } from './login-limits.js'
 
 const MOUNTS = ['', '/app']
 const TOO_MANY = { message: 'Too many requests.' }
@@ -63,16 +64,71 @@ describe('SMS codes and login with them', () => {
     expect(again.json()).toEqual(INVALID_CODE)
   })
 
-  it('burns the code on a wrong guess, as the original deletes it on any attempt', async () => {
+  it('keeps the code through wrong guesses, and kills it at the fifth', async () => {
     const mobile = '13700000103'
     await requestCode(mobile)
     const code = lastCodeFor(mobile)
-    const wrong = await postLogin({ mobile, code: otherCode(code) })
-    expect(wrong.statusCode).toBe(400)
-    expect(wrong.json()).toEqual(INVALID_CODE)
-    const late = await postLogin({ mobile, code })
+    for (let i = 0; i < 4; i++) {
+      const wrong = await postLogin({ mobile, code: otherCode(code) })
+      expect(wrong.statusCode).toBe(400)
+      expect(wrong.json()).toEqual(INVALID_CODE)
+    }
+    expect((await postLogin({ mobile, code })).statusCode).toBe(201)
+
+    const victim = '13700000111'
+    await requestCode(victim)
+    const victimCode = lastCodeFor(victim)
+    for (let i = 0; i < 5; i++) await postLogin({ mobile: victim, code: otherCode(victimCode) })
+    const late = await postLogin({ mobile: victim, code: victimCode })
     expect(late.statusCode).toBe(400)
     expect(late.json()).toEqual(INVALID_CODE)
+  })
+
+  it('allows 10 failed logins per mobile in 15 minutes, then answers 429 on both mounts', async () => {
+    const mobile = '13700000112'
+    for (let i = 0; i < LOGIN_LIMITS.mobile.max; i++) {
+      const response = await postLogin({ mobile, code: '000000' }, MOUNTS[i % 2])
+      expect(response.statusCode).toBe(400)
+    }
+    for (const prefix of MOUNTS) {
+      const over = await postLogin({ mobile, code: '000000' }, prefix)
+      expect(over.statusCode).toBe(429)
+      expect(over.json()).toEqual(TOO_MANY)
+      expect(Number(over.headers['retry-after'])).toBeGreaterThan(0)
+    }
+    // Even the right code waits: guessing must not go on.
+    await t.deps.smsCodes.save('app', mobile, '864200', 300)
+    expect((await postLogin({ mobile, code: '864200' })).statusCode).toBe(429)
+    expect((await postLogin({ mobile: '13700000113', code: '000000' })).statusCode).toBe(400)
+  })
+
+  it('allows 50 failed logins per IP address in 15 minutes, over any mobiles', async () => {
+    const ip = '203.0.113.20'
+    const attempt = (mobile: string, from = ip) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1_0/authorizations',
+        payload: { mobile, code: '000000' },
+        remoteAddress: from,
+      })
+    for (let i = 0; i < LOGIN_LIMITS.ip.max; i++) {
+      expect((await attempt(`1590000${String(i).padStart(4, '0')}`)).statusCode).toBe(400)
+    }
+    const over = await attempt('15900009999')
+    expect(over.statusCode).toBe(429)
+    expect(over.json()).toEqual(TOO_MANY)
+    expect((await attempt('15900009999', '203.0.113.21')).statusCode).toBe(400)
+  })
+
+  it('names its rate-limit counters after what they count', async () => {
+    const ip = '203.0.113.30'
+    const mobile = '13700000114'
+    await requestCode(mobile, '', ip)
+    await postLogin({ mobile, code: '000000' })
+    const counters = t.deps.rateCounters
+    expect((await counters.peek(`headline:ratelimit:sms:ip:${ip}`)).hits).toBe(1)
+    expect((await counters.peek(`headline:ratelimit:sms:mobile:${mobile}`)).hits).toBe(1)
+    expect((await counters.peek(`app:code:login:mobile:${mobile}`)).hits).toBe(1)
   })
 
   it('refuses a code sent to another mobile, a code never sent, and the unset test code', async () => {
@@ -171,7 +227,7 @@ describe('login while the code store is down', () => {
   beforeAll(async () => {
     t = await buildTestApp()
     const down = () => Promise.reject(new Error('store down'))
-    Object.assign(t.deps, { smsCodes: { save: down, take: down } })
+    Object.assign(t.deps, { smsCodes: { save: down, check: down } })
   })
   afterAll(() => t.close())
 
@@ -183,7 +239,7 @@ describe('login while the code store is down', () => {
     const login = await t.app.inject({
       method: 'POST',
       url: '/v1_0/authorizations',
-      payload: { mobile: '13500000991', code: '246810' },
+      payload: { mobile: '13500000991', code: '135790' },
     })
     expect(login.statusCode).toBe(503)
     expect(login.json()).toEqual(message)

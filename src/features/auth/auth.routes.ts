@@ -5,6 +5,7 @@ import { AppError } from '../../errors.js'
 import { typed, type Feature } from '../../http/feature.js'
 import { Ok, ok } from '../../http/schemas.js'
 import { login, refresh, sendLoginCode } from './auth.service.js'
+import { TooManyRequests } from './login-limits.js'
 
 const MOBILE = '^1[3-9][0-9]{9}$'
 const Tokens = Type.Object({ token: Type.String(), refresh_token: Type.String() })
@@ -35,7 +36,8 @@ export const authRoutes: Feature = async (instance, { deps }) => {
     '/v1_0/authorizations',
     {
       schema: {
-        summary: 'Log in (or register) with mobile and SMS code',
+        summary:
+          'Log in (or register) with mobile and SMS code (10 failures per mobile, 50 per IP in 15 min)',
         tags: ['auth'],
         body: Type.Object({
           mobile: Type.String({ pattern: MOBILE }),
@@ -45,7 +47,11 @@ export const authRoutes: Feature = async (instance, { deps }) => {
       },
     },
     async (request, reply) => {
-      const tokens = await login(deps, request.body.mobile, request.body.code)
+      const { mobile, code } = request.body
+      const tokens = await login(deps, mobile, code, request.ip).catch((error: unknown) => {
+        if (error instanceof TooManyRequests) reply.header('retry-after', error.retryAfterSeconds)
+        throw error
+      })
       return reply.status(201).send(ok(tokens))
     },
   )

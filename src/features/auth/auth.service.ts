@@ -6,6 +6,7 @@ import type { SmsScope } from '../../infra/store/sms-codes.js'
 import { createUser, findUserByMobile, touchLastLogin } from '../users/users.repo.js'
 import { ACCESS_TOKEN_SECONDS, REFRESH_TOKEN_SECONDS, type TokenClaims } from './tokens.js'
 import { USER_STATUS, isUserEnabled } from './user-status.js'
+import { assertLoginAllowed, countLoginFailure } from './login-limits.js'
 
 const SMS_CODE_SECONDS = 300
 
@@ -20,16 +21,25 @@ export async function sendLoginCode(
   await deps.sms.sendLoginCode(mobile, code)
 }
 
-/** Consumes the stored code (one attempt per code); the configured test code always passes. */
+/**
+ * Checks a login code for `scope` (`app` or `mp`): 429 while the mobile or the IP address has
+ * too many failed logins, else whether the code is right. A wrong code counts against both
+ * limits and against the code's own tries, but does not use it up. The configured test code
+ * always passes (never in production).
+ */
 export async function checkLoginCode(
-  deps: Pick<Deps, 'smsCodes' | 'config' | 'log'>,
+  deps: Pick<Deps, 'smsCodes' | 'rateCounters' | 'config' | 'log'>,
   scope: SmsScope,
   mobile: string,
   code: string,
+  ip: string,
 ): Promise<boolean> {
-  const stored = await unavailableOnFailure(deps, deps.smsCodes.take(scope, mobile))
+  await unavailableOnFailure(deps, assertLoginAllowed(deps, scope, mobile, ip))
   const testCode = deps.config.smsTestCode
-  return code === stored || (testCode !== undefined && code === testCode)
+  if (testCode !== undefined && code === testCode) return true
+  if (await unavailableOnFailure(deps, deps.smsCodes.check(scope, mobile, code))) return true
+  await unavailableOnFailure(deps, countLoginFailure(deps, scope, mobile, ip))
+  return false
 }
 
 /** Access + refresh tokens for an app login. */
@@ -42,8 +52,9 @@ export async function issueTokens(deps: Pick<Deps, 'tokens'>, userId: bigint) {
 }
 
 /** SMS login: checks the code, creates the user on first login, refuses disabled users. */
-export async function login(deps: Deps, mobile: string, code: string) {
-  if (!(await checkLoginCode(deps, 'app', mobile, code))) throw new AppError(400, 'Invalid code.')
+export async function login(deps: Deps, mobile: string, code: string, ip: string) {
+  if (!(await checkLoginCode(deps, 'app', mobile, code, ip)))
+    throw new AppError(400, 'Invalid code.')
   let user = await findUserByMobile(deps.db.write, mobile)
   if (!user) {
     try {
@@ -73,6 +84,7 @@ async function unavailableOnFailure<T>(deps: Pick<Deps, 'log'>, operation: Promi
   try {
     return await operation
   } catch (error) {
+    if (error instanceof AppError) throw error
     deps.log.error({ err: error }, 'SMS code store failed')
     throw new AppError(503, 'Login is unavailable right now, please try again later.')
   }

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration } from 'kysely'
 import type { Database } from './schema.js'
 import * as initial from './migrations/0001-initial.js'
 import * as sortedSets from './migrations/0002-sorted-sets.js'
+import * as expiringState from './migrations/0020-expiring-state.js'
 import * as statRollups from './migrations/0040-stat-rollups.js'
 import * as jobRuns from './migrations/0041-job-runs.js'
 import * as mediaPlatform from './migrations/0050-media-platform.js'
@@ -9,6 +10,7 @@ import * as mediaPlatform from './migrations/0050-media-platform.js'
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-sorted-sets': sortedSets,
+  '0020-expiring-state': expiringState,
   '0040-stat-rollups': statRollups,
   '0041-job-runs': jobRuns,
   '0050-media-platform': mediaPlatform,

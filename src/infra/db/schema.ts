@@ -225,6 +225,16 @@ export interface SmsCodeTable {
   mobile: string
   code: string
   expires_at: ColumnType<number | bigint, number, number>
+  /** Guesses made against this code (wrong or right); it dies after the fifth wrong one. */
+  tries: ColumnType<number | bigint, number | undefined, number>
+}
+
+/** Embedded stand-in for Redis rate-limit counters (`headline:ratelimit:*`). */
+export interface RateCounterTable {
+  counter_key: string
+  hits: ColumnType<number | bigint, number, number>
+  /** Epoch milliseconds when the window ends. */
+  expires_at: ColumnType<number | bigint, number, number>
 }
 
 /** Embedded stand-in for Redis sorted sets (`user:{id}:his:reading`, `ch:{id}:art:top`, …). */
@@ -232,6 +242,8 @@ export interface SortedSetTable {
   set_key: string
   member: string
   score: number
+  /** Epoch milliseconds after which the row is gone (EXPIRE of its key); null: never. */
+  expires_at: ColumnType<number | bigint | null, number | null | undefined, number | null>
 }
 
 /** The measures of one day or one hour (local to JOBS_TIMEZONE), written by `stats-rollup`. */
@@ -314,4 +326,5 @@ export interface Database {
   stat_hourly: StatHourlyTable
   stat_search_keyword: StatSearchKeywordTable
   headline_job_run: JobRunTable
+  headline_rate_counter: RateCounterTable
 }

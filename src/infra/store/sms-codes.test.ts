@@ -49,13 +49,19 @@ describe.skipIf(!TEST_REDIS_URL)('on Redis', () => {
       const ttl = await t.raw.ttl('app:code:13911111111')
       expect(ttl).toBeGreaterThan(290)
       expect(ttl).toBeLessThanOrEqual(300)
-      expect(await store.take('app', '13911111111')).toBe('024680')
-      expect(await t.raw.exists('app:code:13911111111')).toBe(0)
+      expect(await store.check('app', '13911111111', '000000')).toBe(false)
+      expect(await t.raw.get('app:code:13911111111')).toBe('024680')
+      expect(await t.raw.get('app:code:13911111111:tries')).toBe('1')
+      expect(await store.check('app', '13911111111', '024680')).toBe(true)
+      expect(await t.raw.exists('app:code:13911111111', 'app:code:13911111111:tries')).toBe(0)
     })
 
-    it('take a code an existing deployment stored', async () => {
+    it('check a code an existing deployment stored, and give its tries a TTL', async () => {
       await t.raw.setex('app:code:13800000000', 300, '987654')
-      expect(await redisSmsCodes(t.redis).take('app', '13800000000')).toBe('987654')
+      const store = redisSmsCodes(t.redis)
+      expect(await store.check('app', '13800000000', '000000')).toBe(false)
+      expect(await t.raw.ttl('app:code:13800000000:tries')).toBeGreaterThan(0)
+      expect(await store.check('app', '13800000000', '987654')).toBe(true)
     })
   })
 })
