@@ -32,6 +32,7 @@ import { articleEvents, type ArticleEvents } from './infra/events/article-events
 import { articlesReaction } from './features/articles/articles.reactions.js'
 import { searchReaction } from './features/search/search.indexing.js'
 import type { Recommender } from './reco/recommender.js'
+import { userSockets, type UserSockets } from './realtime/user-sockets.js'
 import { approvedDocuments } from './features/search/search.repo.js'
 import { EmbeddedSearchEngine } from './infra/search/embedded-engine.js'
 import { ElasticsearchEngine } from './infra/search/elasticsearch-engine.js'
@@ -64,6 +65,8 @@ export interface Deps {
   readonly tokens: TokenService
   readonly metrics: Metrics
   readonly recommender: Recommender
+  /** Disconnects a user's sockets on every node (user status changes). */
+  readonly userSockets: UserSockets
   /** Article search and suggestions: in-process, or Elasticsearch / OpenSearch (SEARCH_URL). */
   readonly search: SearchEngine
   /** Committed article changes, announced by the article lifecycle; caches, index and feed react. */
@@ -133,11 +136,14 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
   }
   const recommender = createRecommender(core)
   const events = articleEvents(log)
+  const sockets = userSockets(config, log)
   const deps: Deps = {
     ...core,
     recommender,
     articleEvents: events,
+    userSockets: sockets,
     async close() {
+      await sockets.close().catch(() => undefined)
       await recommender.close?.().catch(() => undefined)
       await core.search.close().catch(() => undefined)
       await cache.close().catch(() => undefined)

@@ -11,6 +11,7 @@ import { startRealtime } from './realtime/socket-server.js'
 import { serveReco } from './reco/reco-command.js'
 import { reindex } from './features/search/search.indexing.js'
 import { seedDemo } from './seed/demo.js'
+import { USER_USAGE, userCommand } from './cli/user.js'
 
 const USAGE = `usage: headline <command>
   serve     start the HTTP API and its Socket.IO server (embedded mode migrates and seeds itself)
@@ -19,9 +20,10 @@ const USAGE = `usage: headline <command>
   migrate   bring the database schema up to date
   seed      load the demo data into an empty database
             (--articles N writes N articles instead of 540, e.g. 100000 for benchmarks)
-  reindex   rebuild the Elasticsearch / OpenSearch indexes (SEARCH_URL) from the database`
+  reindex   rebuild the Elasticsearch / OpenSearch indexes (SEARCH_URL) from the database
+${USER_USAGE}`
 
-async function main(command: string, articles: number | undefined): Promise<void> {
+async function main(command: string, args: string[], articles: number | undefined): Promise<void> {
   const config = loadConfig()
   const log = pino({ level: config.logLevel })
   const deps = await createDeps(config, { log })
@@ -35,6 +37,8 @@ async function main(command: string, articles: number | undefined): Promise<void
     if (await seedDemo(deps, { articles })) log.info('demo data loaded')
   }
   if (command === 'reco') return serveReco(deps, log)
+  if (command === 'user')
+    return void (process.exitCode = await userCommand(deps, args).finally(deps.close))
   if (command === 'reindex') {
     await reindex(deps)
     return deps.close()
@@ -74,13 +78,13 @@ const { positionals, values } = parseArgs({
 const command = positionals[0] ?? 'serve'
 const articles = values.articles === undefined ? undefined : Number(values.articles)
 if (
-  !['serve', 'im', 'reco', 'migrate', 'seed', 'reindex'].includes(command) ||
+  !['serve', 'im', 'reco', 'migrate', 'seed', 'reindex', 'user'].includes(command) ||
   (articles !== undefined && !(Number.isInteger(articles) && articles > 0))
 ) {
   console.error(USAGE)
   process.exit(2)
 }
-main(command, articles).catch((error: unknown) => {
+main(command, positionals.slice(1), articles).catch((error: unknown) => {
   console.error(error instanceof ConfigError ? error.message : error)
   process.exit(1)
 })

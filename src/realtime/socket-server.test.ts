@@ -5,7 +5,7 @@ import { buildTestApp, type TestApp } from '../../test/app.js'
 import { login } from '../../test/login.js'
 import { CLIENT_KINDS, Client, connect, type ClientOptions } from '../../test/sockets.js'
 import { createTokenService } from '../features/auth/tokens.js'
-import { forgetUserStatus } from '../features/auth/user-status.js'
+import { changeUserStatus, USER_STATUS } from '../features/auth/user-status.js'
 import { ARTICLE_STATUS } from '../features/articles/articles.repo.js'
 import { CHAT_ERROR_EVENT } from './chat.js'
 import { FALLBACK_TEXT, GREETING_TEXT } from './chat-robot.js'
@@ -165,12 +165,7 @@ describe('handshake', () => {
         await expect(refused(url, 'v2', 'polling', options)).rejects.toThrow(message)
       }
     }
-    await t.deps.db.write
-      .updateTable('user_basic')
-      .set({ status: 0 })
-      .where('user_id', '=', user.userId.toString())
-      .execute()
-    await forgetUserStatus(t.deps, user.userId)
+    await changeUserStatus(t.deps, user.userId, USER_STATUS.disabled)
     await expect(refused(url, 'v2', 'websocket', { token: user.token })).rejects.toThrow(
       HANDSHAKE_ERRORS.denied,
     )

@@ -9,6 +9,7 @@ import { startEmitterPush, startPush } from './push.js'
 import { realtimeMetrics } from './realtime-metrics.js'
 import { redisAdapter } from './redis-bridge.js'
 import { socketParser } from './wire.js'
+import { watchUserStatus } from './status-watch.js'
 
 /** Limits of the realtime server: the chat's per socket, plus the transport's packet size. */
 export interface RealtimeLimits extends ChatLimits {
@@ -52,6 +53,8 @@ type RealtimeDeps = Pick<
   | 'tokens'
   | 'cache'
   | 'db'
+  | 'redis'
+  | 'userSockets'
   | 'recommender'
   | 'search'
   | 'metrics'
@@ -113,10 +116,12 @@ export async function attachRealtime(
     serveChat(socket, { ...context, userId }, check)
   })
   const stopPush = startPush(deps, io)
+  const stopWatch = watchUserStatus(deps, io)
 
   let closing: Promise<void> | undefined
   const close = async () => {
     stopPush()
+    stopWatch()
     // Not io.close(): it would close the HTTP server, which belongs to the caller, and its
     // adapter.close() leaves unawaited UNSUBSCRIBE promises behind; quitting Redis ends those.
     io.local.disconnectSockets(true)

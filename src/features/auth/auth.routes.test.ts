@@ -4,19 +4,18 @@ import { exactJson } from '../../../test/json.js'
 import { bearer, login, userIdOfToken } from '../../../test/login.js'
 import { NOT_FOUND } from '../../errors.js'
 import type { SmsSender } from '../../infra/sms/sms-sender.js'
-import { findUserByMobile, setUserStatus } from '../users/users.repo.js'
+import { findUserByMobile } from '../users/users.repo.js'
 import { ACCESS_TOKEN_SECONDS, createTokenService, REFRESH_TOKEN_SECONDS } from './tokens.js'
-import { forgetUserStatus } from './user-status.js'
+import { changeUserStatus } from './user-status.js'
 import { LOGIN_LIMITS } from './login-limits.js'
 
 const MOUNTS = ['', '/app']
 const TOO_MANY = { message: 'Too many requests.' }
 const INVALID_CODE = { message: 'Invalid code.' }
 
-/** Disables or enables a user the way an admin action does: write, then forget the cached status. */
+/** Disables or enables a user the way an admin action does. */
 async function setStatus(t: TestApp, userId: bigint, status: 0 | 1) {
-  await setUserStatus(t.deps.db.write, userId, status)
-  await forgetUserStatus(t.deps, userId)
+  await changeUserStatus(t.deps, userId, status)
 }
 
 const tokenPayload = (token: string) =>

@@ -17,7 +17,7 @@ import { NOT_FOUND } from '../../errors.js'
 import type { Notification } from '../../infra/events/notifications.js'
 import { COUNTERS } from '../../infra/store/counters.js'
 import { reviewArticles } from '../article-lifecycle/index.js'
-import { forgetUserStatus } from '../auth/user-status.js'
+import { changeUserStatus, USER_STATUS } from '../auth/user-status.js'
 import { likedCommentIds } from './comment-likings.cache.js'
 
 const MOUNTS = ['', '/app']
@@ -516,12 +516,7 @@ describe('interactions', () => {
     it('rejects a missing, broken or refresh token and a disabled user', async () => {
       const user = await newUser(t.app)
       const disabled = await newUser(t.app)
-      await t.deps.db.write
-        .updateTable('user_basic')
-        .set({ status: 0 })
-        .where('user_id', '=', disabled.userId.toString())
-        .execute()
-      await forgetUserStatus(t.deps, disabled.userId)
+      await changeUserStatus(t.deps, disabled.userId, USER_STATUS.disabled)
       const cases: [Headers, number, string][] = [
         [{}, 401, 'User must be authorized.'],
         [{ authorization: 'Bearer not-a-token' }, 401, 'User must be authorized.'],

@@ -157,12 +157,3 @@ export async function updateUser(
     }
   })
 }
-
-/** Sets `user_basic.status` (1 enabled, 0 disabled). */
-export async function setUserStatus(db: Db, id: bigint, status: number): Promise<void> {
-  await db
-    .updateTable('user_basic')
-    .set({ status, update_time: sqlDateTime() })
-    .where('user_id', '=', id.toString())
-    .execute()
-}
