@@ -38,7 +38,7 @@ async function main(command: string, args: string[], articles: number | undefine
   }
   if (command === 'reco') return serveReco(deps, log)
   if (command === 'user')
-    return void (process.exitCode = await userCommand(deps, args).finally(deps.close))
+    return void (process.exitCode = await userCommand(deps, args).finally(() => deps.close()))
   if (command === 'reindex') {
     await reindex(deps)
     return deps.close()
