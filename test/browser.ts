@@ -82,7 +82,14 @@ export async function launchBrowser(): Promise<Browser> {
       `--user-data-dir=${profile}`,
     ],
   })
-  browser.once('disconnected', () => fs.rmSync(profile, { recursive: true, force: true }))
+  // After the process exits: chromium may still be writing its profile when it disconnects.
+  browser.process()?.once('exit', () => {
+    try {
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 3 })
+    } catch {
+      // A leftover temp profile is harmless.
+    }
+  })
   return browser
 }
 
