@@ -1,6 +1,7 @@
-import { ElMessage } from 'element-plus'
+import { ElMessage, ElMessageBox } from 'element-plus'
 import { reactive, ref } from 'vue'
-import { ApiError } from './api/http'
+import { api, ApiError } from './api/http'
+import type { Id } from './api/mis'
 
 /** The text to show for a failed call: the API's own message when there is one. */
 export function errorText(error: unknown): string {
@@ -62,4 +63,68 @@ export function shortTime(value: string | number | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—'
   const date = new Date(typeof value === 'number' ? value * 1000 : value)
   return Number.isNaN(date.getTime()) ? String(value) : dateTime(date).slice(0, 16)
+}
+
+/** Asks the administrator to confirm; answers false when they cancel. */
+export async function confirmed(
+  message: string,
+  title: string,
+  confirmText = title,
+): Promise<boolean> {
+  try {
+    await ElMessageBox.confirm(message, title, {
+      confirmButtonText: confirmText,
+      cancelButtonText: '取消',
+      type: 'warning',
+    })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Deletes `/mis/v1_0<path>` once confirmed, reports the outcome and reloads the list on success. */
+export async function removeConfirmed(
+  path: string,
+  what: string,
+  reload: () => Promise<void>,
+): Promise<void> {
+  if (!(await confirmed(`确定删除${what}？`, '删除'))) return
+  if (await act(() => api(path, { method: 'DELETE' }), `已删除${what}`)) await reload()
+}
+
+/** Creates (`POST base`) or, with an id, updates (`PUT base/id`); reports the outcome. */
+export function saveTo(
+  base: string,
+  id: Id | null,
+  body: unknown,
+  success: string,
+): Promise<boolean> {
+  return act(
+    () =>
+      id === null
+        ? api(base, { method: 'POST', body })
+        : api(`${base}/${id}`, { method: 'PUT', body }),
+    success,
+  )
+}
+
+/** Asks for a reason (for 驳回); answers undefined when the administrator cancels. */
+export async function askReason(
+  message: string,
+  title: string,
+  initial = '',
+): Promise<string | undefined> {
+  try {
+    const answer = await ElMessageBox.prompt(message, title, {
+      confirmButtonText: title,
+      cancelButtonText: '取消',
+      inputValue: initial,
+      inputPlaceholder: '例如：含有违规内容',
+      inputValidator: (value) => (value && value.trim() ? true : '请填写原因'),
+    })
+    return answer.value.trim()
+  } catch {
+    return undefined
+  }
 }
