@@ -21,6 +21,7 @@ import { interactionsRoutes } from './features/interactions/interactions.routes.
 import { socialRoutes } from './features/social/social.routes.js'
 import { historyRoutes } from './features/history/history.routes.js'
 import { searchRoutes } from './features/search/search.routes.js'
+import { misRoutes } from './features/mis/index.js'
 import { registerAuth } from './http/auth.js'
 import { registerConsole } from './http/console.js'
 import { registerFiniteNumbers } from './http/finite-numbers.js'
@@ -116,5 +117,6 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       { prefix },
     )
   }
+  await app.register(misRoutes, { deps, prefix: '/mis/v1_0' })
   return app
 }

@@ -5,6 +5,10 @@ import { fileURLToPath } from 'node:url'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { createTokenService, type TokenService } from './features/auth/tokens.js'
+import {
+  createAdminTokenService,
+  type AdminTokenService,
+} from './features/mis/access/admin-tokens.js'
 import { createCache, type Cache } from './infra/cache/cache.js'
 import { openDatabases, type Databases, type QueryObserver } from './infra/db/database.js'
 import { Snowflake } from './infra/ids/snowflake.js'
@@ -63,6 +67,8 @@ export interface Deps {
   readonly ids: Snowflake
   readonly sms: SmsSender
   readonly tokens: TokenService
+  /** Administrator tokens of the admin API (same secret, `administrator_id` claim). */
+  readonly adminTokens: AdminTokenService
   readonly metrics: Metrics
   readonly recommender: Recommender
   /** Disconnects a user's sockets on every node (user status changes). */
@@ -104,6 +110,7 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     redis.on('error', (error: Error) => log.warn({ err: error.message }, 'redis error'))
     if (!(await connectRedis(redis))) log.warn('redis unreachable at start; retrying in background')
   }
+  const jwtSecret = resolveJwtSecret(config, log)
   const traceLog = fileTraceLog(path.join(config.dataDir, 'logs'))
   const cache = createCache({
     enabled: config.cacheEnabled,
@@ -130,7 +137,8 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     }),
     ids: new Snowflake(config.datacenterId, config.workerId),
     sms: logSmsSender(log),
-    tokens: createTokenService(resolveJwtSecret(config, log)),
+    tokens: createTokenService(jwtSecret),
+    adminTokens: createAdminTokenService(jwtSecret),
     metrics,
     search: createSearch(config, db, log),
   }

@@ -12,6 +12,7 @@ import { serveReco } from './reco/reco-command.js'
 import { reindex } from './features/search/search.indexing.js'
 import { seedDemo } from './seed/demo.js'
 import { USER_USAGE, userCommand } from './cli/user.js'
+import { adminCommand } from './cli/admin.js'
 
 const USAGE = `usage: headline <command>
   serve     start the HTTP API and its Socket.IO server (embedded mode migrates and seeds itself)
@@ -21,7 +22,8 @@ const USAGE = `usage: headline <command>
   seed      load the demo data into an empty database
             (--articles N writes N articles instead of 540, e.g. 100000 for benchmarks)
   reindex   rebuild the Elasticsearch / OpenSearch indexes (SEARCH_URL) from the database
-${USER_USAGE}`
+${USER_USAGE}
+  admin     admin create --account <a> --password <p> [--name <n>]: a super administrator`
 
 async function main(command: string, args: string[], articles: number | undefined): Promise<void> {
   const config = loadConfig()
@@ -71,6 +73,7 @@ function warnAboutDemoSettings(config: Config, log: Logger) {
   }
 }
 
+if (process.argv[2] === 'admin') process.exit(await adminCommand(process.argv.slice(3)))
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: { articles: { type: 'string' } },

@@ -6,6 +6,8 @@ import * as expiringState from './migrations/0020-expiring-state.js'
 import * as statRollups from './migrations/0040-stat-rollups.js'
 import * as jobRuns from './migrations/0041-job-runs.js'
 import * as mediaPlatform from './migrations/0050-media-platform.js'
+import * as mis from './migrations/0060-mis.js'
+import * as misPermissions from './migrations/0061-mis-permissions.js'
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -14,6 +16,8 @@ const migrations: Record<string, Migration> = {
   '0040-stat-rollups': statRollups,
   '0041-job-runs': jobRuns,
   '0050-media-platform': mediaPlatform,
+  '0060-mis': mis,
+  '0061-mis-permissions': misPermissions,
 }
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

@@ -298,6 +298,56 @@ export interface JobRunTable {
   /** JSON object: what the run changed (e.g. values corrected per counter). */
   changes: string | null
   error: string | null
+export interface MisAdministratorTable {
+  administrator_id: SerialColumn
+  account: string
+  password: string
+  name: string
+  email: string | null
+  mobile: string | null
+  group_id: IdColumn
+  access_count: IntColumn
+  status: IntColumn
+  last_login: Nullable<DateTimeColumn>
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+export interface MisAdministratorGroupTable {
+  group_id: SerialColumn
+  name: string
+  status: IntColumn
+  remark: string | null
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+export interface MisPermissionTable {
+  permission_id: SerialColumn
+  name: string
+  /** 0 menu, 1 API point. */
+  type: IntColumn
+  parent_id: IdColumn
+  code: string | null
+  sequence: ColumnType<number | bigint | null, number | undefined, number>
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+export interface MisGroupPermissionTable {
+  group_permission_id: SerialColumn
+  group_id: IdColumn
+  permission_id: IdColumn
+  create_time: DateTimeColumn
+}
+
+export interface MisOperationLogTable {
+  operation_log_id: SerialColumn
+  administrator_id: IdColumn
+  ip: string
+  operation: string | null
+  description: string
+  create_time: DateTimeColumn
 }
 
 /** Every table Headline reads or writes, by its original name. */
@@ -327,4 +377,9 @@ export interface Database {
   stat_search_keyword: StatSearchKeywordTable
   headline_job_run: JobRunTable
   headline_rate_counter: RateCounterTable
+  mis_administrator: MisAdministratorTable
+  mis_administrator_group: MisAdministratorGroupTable
+  mis_permission: MisPermissionTable
+  mis_group_permission: MisGroupPermissionTable
+  mis_operation_log: MisOperationLogTable
 }

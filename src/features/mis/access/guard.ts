@@ -1,0 +1,77 @@
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import type { Deps } from '../../../deps.js'
+import { AppError } from '../../../errors.js'
+import { accessOf, findAdminById } from './access.repo.js'
+import type { AdminClaims } from './admin-tokens.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The administrator a mis guard accepted, else null. */
+    administratorId: bigint | null
+  }
+}
+
+type GuardDeps = Pick<Deps, 'db' | 'adminTokens'>
+
+/** Statuses of `mis_administrator` and `mis_administrator_group`. */
+export const ADMIN_STATUS = { disabled: 0, enabled: 1 } as const
+
+/** Adds `request.administratorId` to the admin API's scope. */
+export function registerMisAuth(app: FastifyInstance) {
+  app.decorateRequest('administratorId', null)
+}
+
+/** The administrator token in `Authorization: Bearer`, or null (none, invalid, app or mp token). */
+export function adminClaimsOf(deps: GuardDeps, request: FastifyRequest): AdminClaims | null {
+  const header = request.headers.authorization
+  const [scheme = '', token = ''] = (header ?? '').trim().split(/\s+/, 2)
+  if (scheme.toLowerCase() !== 'bearer' || !token) return null
+  return deps.adminTokens.verify(token)
+}
+
+// A valid app or mp token is someone known to Headline, but not an administrator.
+function refuseOtherTokens(request: FastifyRequest, unauthorized: string): never {
+  if (request.caller.claims) throw new AppError(403, 'Permission denied.')
+  throw new AppError(401, unauthorized)
+}
+
+/**
+ * The original's `mis_permission_required(code)`, plus the check it skipped: a disabled
+ * administrator is refused. Read from the primary on every request, so a change made on any node
+ * applies to the next request everywhere.
+ */
+export function misPermission(deps: GuardDeps, code: string): preHandlerAsyncHookHandler {
+  return async (request) => {
+    const claims = adminClaimsOf(deps, request)
+    if (!claims) refuseOtherTokens(request, 'Administrator must be authorized.')
+    if (claims.refresh) throw new AppError(403, 'Do not use refresh token.')
+    const access = await accessOf(deps.db.write, claims.administratorId, code)
+    if (!access) throw new AppError(403, 'Administrator does not exist.')
+    if (access.status !== ADMIN_STATUS.enabled)
+      throw new AppError(403, 'Administrator status disable.')
+    if (access.groupStatus !== ADMIN_STATUS.enabled)
+      throw new AppError(403, 'Group status disable.')
+    if (!access.allowed) throw new AppError(403, 'Permission denied.')
+    request.administratorId = claims.administratorId
+  }
+}
+
+/** The original's `mis_login_required` (an enabled administrator, any permission). */
+export function misLogin(deps: GuardDeps): preHandlerAsyncHookHandler {
+  return async (request) => {
+    const claims = adminClaimsOf(deps, request)
+    if (!claims) refuseOtherTokens(request, 'User must be authorized.')
+    if (claims.refresh) throw new AppError(403, 'Do not use refresh token.')
+    const admin = await findAdminById(deps.db.write, claims.administratorId)
+    if (!admin) throw new AppError(403, 'Administrator does not exist.')
+    if (admin.status !== ADMIN_STATUS.enabled)
+      throw new AppError(403, 'Administrator status disable.')
+    request.administratorId = claims.administratorId
+  }
+}
+
+/** The administrator on a guarded route. */
+export function adminIdOf(request: FastifyRequest): bigint {
+  if (request.administratorId === null) throw new AppError(401, 'Administrator must be authorized.')
+  return request.administratorId
+}

@@ -1,0 +1,20 @@
+import type { Feature } from '../../http/feature.js'
+import { registerMisAuth } from './access/guard.js'
+import { loginRoutes } from './access/login.routes.js'
+import { administratorsRoutes } from './system/administrators.routes.js'
+import { groupsRoutes } from './system/groups.routes.js'
+import { operationLogRoutes } from './system/operation-log.routes.js'
+import { permissionsRoutes } from './system/permissions.routes.js'
+
+/** The admin API (`/mis/v1_0`): every route but login behind `mis_permission_required`. */
+export const misRoutes: Feature = async (app, { deps }) => {
+  registerMisAuth(app)
+  const features = [
+    loginRoutes,
+    administratorsRoutes,
+    groupsRoutes,
+    permissionsRoutes,
+    operationLogRoutes,
+  ]
+  for (const routes of features) await app.register(routes, { deps })
+}

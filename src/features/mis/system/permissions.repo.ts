@@ -1,0 +1,119 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../../../infra/db/schema.js'
+import { sqlDateTime, toId, toInt } from '../../../infra/db/values.js'
+import { toPermissionItem } from '../access/permission-tree.js'
+import { contains } from '../mis.schemas.js'
+
+const COLUMNS = ['permission_id', 'name', 'type', 'parent_id', 'code', 'sequence'] as const
+
+/** Filters of `GET /permissions`. */
+export interface PermissionFilter {
+  parentId?: bigint | undefined
+  type?: number | undefined
+  keyword?: string | undefined
+}
+
+/** One page of permissions, by sequence. */
+export async function listPermissions(
+  db: Kysely<Database>,
+  filter: PermissionFilter,
+  page: { offset: number; limit: number },
+) {
+  let query = db.selectFrom('mis_permission')
+  if (filter.parentId !== undefined)
+    query = query.where('parent_id', '=', filter.parentId.toString())
+  if (filter.type !== undefined) query = query.where('type', '=', filter.type)
+  if (filter.keyword) {
+    const like = contains(filter.keyword)
+    query = query.where((eb) => eb.or([eb('name', 'like', like), eb('code', 'like', like)]))
+  }
+  const total = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst()
+  const rows = await query
+    .select(COLUMNS)
+    .orderBy('sequence')
+    .orderBy('permission_id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute()
+  return { permissions: rows.map(toPermissionItem), total_count: toInt(total?.n as number) }
+}
+
+/** One permission, or undefined. */
+export async function getPermission(db: Kysely<Database>, id: bigint) {
+  const row = await db
+    .selectFrom('mis_permission')
+    .select(COLUMNS)
+    .where('permission_id', '=', id.toString())
+    .executeTakeFirst()
+  return row && toPermissionItem(row)
+}
+
+/** The id of the permission with this name, or undefined. */
+export async function permissionIdByName(db: Kysely<Database>, name: string) {
+  const row = await db
+    .selectFrom('mis_permission')
+    .select('permission_id')
+    .where('name', '=', name)
+    .executeTakeFirst()
+  return row && toId(row.permission_id)
+}
+
+/** Fields of a permission as written. */
+export interface PermissionValues {
+  name: string
+  type: number
+  code: string
+  parent_id: bigint
+  sequence: number
+}
+
+/** Inserts a permission and returns its id. */
+export async function insertPermission(db: Kysely<Database>, values: PermissionValues) {
+  await db
+    .insertInto('mis_permission')
+    .values({ ...values, parent_id: values.parent_id.toString() })
+    .execute()
+  const id = await permissionIdByName(db, values.name)
+  if (id === undefined) throw new Error(`permission ${values.name} vanished after insert`)
+  return id
+}
+
+/** Changes a permission's fields. */
+export async function updatePermission(
+  db: Kysely<Database>,
+  id: bigint,
+  changes: Partial<PermissionValues>,
+) {
+  const { parent_id, ...rest } = changes
+  await db
+    .updateTable('mis_permission')
+    .set({
+      ...rest,
+      ...(parent_id === undefined ? {} : { parent_id: parent_id.toString() }),
+      update_time: sqlDateTime(),
+    })
+    .where('permission_id', '=', id.toString())
+    .execute()
+}
+
+/** The permission and everything below it. */
+export async function subtreeIds(db: Kysely<Database>, id: bigint): Promise<bigint[]> {
+  const found = [id]
+  for (let level = [id]; level.length > 0;) {
+    const rows = await db
+      .selectFrom('mis_permission')
+      .select('permission_id')
+      .where('parent_id', 'in', level.map(String))
+      .execute()
+    level = rows.map((row) => toId(row.permission_id)).filter((child) => !found.includes(child))
+    found.push(...level)
+  }
+  return found
+}
+
+/** Deletes permissions and every group link to them. */
+export async function deletePermissions(db: Kysely<Database>, ids: bigint[]) {
+  const list = ids.map(String)
+  await db.deleteFrom('mis_group_permission').where('permission_id', 'in', list).execute()
+  await db.deleteFrom('mis_permission').where('permission_id', 'in', list).execute()
+}
