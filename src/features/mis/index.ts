@@ -5,6 +5,9 @@ import { administratorsRoutes } from './system/administrators.routes.js'
 import { groupsRoutes } from './system/groups.routes.js'
 import { operationLogRoutes } from './system/operation-log.routes.js'
 import { permissionsRoutes } from './system/permissions.routes.js'
+import { channelsAdminRoutes } from './content/channels.routes.js'
+import { legalizesRoutes } from './people/legalizes.routes.js'
+import { usersAdminRoutes } from './people/users.routes.js'
 
 /** The admin API (`/mis/v1_0`): every route but login behind `mis_permission_required`. */
 export const misRoutes: Feature = async (app, { deps }) => {
@@ -15,6 +18,9 @@ export const misRoutes: Feature = async (app, { deps }) => {
     groupsRoutes,
     permissionsRoutes,
     operationLogRoutes,
+    channelsAdminRoutes,
+    usersAdminRoutes,
+    legalizesRoutes,
   ]
   for (const routes of features) await app.register(routes, { deps })
 }

@@ -8,6 +8,7 @@ import * as jobRuns from './migrations/0041-job-runs.js'
 import * as mediaPlatform from './migrations/0050-media-platform.js'
 import * as mis from './migrations/0060-mis.js'
 import * as misPermissions from './migrations/0061-mis-permissions.js'
+import * as legalizes from './migrations/0062-legalizes.js'
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0050-media-platform': mediaPlatform,
   '0060-mis': mis,
   '0061-mis-permissions': misPermissions,
+  '0062-legalizes': legalizes,
 }
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */

@@ -350,6 +350,36 @@ export interface MisOperationLogTable {
   create_time: DateTimeColumn
 }
 
+export interface LegalizeLogTable {
+  legalize_id: SerialColumn
+  user_id: IdColumn
+  /** 1 real name, 2 qualification. */
+  type: IntColumn
+  /** 1 processing, 2 approved, 3 rejected. */
+  status: IntColumn
+  reject_reason: string | null
+  qualification_id: IdColumn
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
+export interface QualificationTable {
+  qualification_id: SerialColumn
+  user_id: IdColumn
+  name: string
+  id_number: string | null
+  industry: string
+  company: string
+  position: string
+  add_info: string | null
+  id_card_front: string | null
+  id_card_back: string | null
+  id_card_handheld: string | null
+  qualification_img: string | null
+  create_time: DateTimeColumn
+  update_time: DateTimeColumn
+}
+
 /** Every table Headline reads or writes, by its original name. */
 export interface Database {
   user_basic: UserBasicTable
@@ -382,4 +412,6 @@ export interface Database {
   mis_permission: MisPermissionTable
   mis_group_permission: MisGroupPermissionTable
   mis_operation_log: MisOperationLogTable
+  user_legalize_log: LegalizeLogTable
+  user_qualification: QualificationTable
 }

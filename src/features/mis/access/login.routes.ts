@@ -34,7 +34,7 @@ export async function loginRoutes(instance: FastifyInstance, { deps }: { deps: D
   const app = typed(instance)
   const loginFailures = createLoginFailures(deps.redis, deps.log)
   const ipLimit = instance.createRateLimit({
-    max: 50,
+    max: 100,
     timeWindow: '15 minutes',
     keyGenerator: (request) => `mis:login:ip:${request.ip}`,
   })

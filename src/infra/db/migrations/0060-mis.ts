@@ -4,7 +4,7 @@ import { isMysql } from '../dialect.js'
 type Table = CreateTableBuilder<string, never>
 
 /**
- * The admin tables of the original (`mis_*`, `recommend_sensitive_word`), created only where
+ * The admin tables of the original (`mis_*`), created only where
  * missing so that an existing deployment's tables are adopted as they are.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -104,20 +104,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       .on('mis_operation_log')
       .columns(['create_time'])
       .execute()
-
-  await create('recommend_sensitive_word', (t) =>
-    timestamps(
-      serial(t, 'id')
-        .addColumn('word', 'varchar(50)', (c) => c.notNull())
-        .addColumn('weights', 'bigint', (c) => c.notNull())
-        .addColumn('hold_count', 'bigint', (c) => c.notNull().defaultTo(0)),
-    ),
-  )
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of [
-    'recommend_sensitive_word',
     'mis_operation_log',
     'mis_group_permission',
     'mis_permission',

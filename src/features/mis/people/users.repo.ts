@@ -1,0 +1,156 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../../../infra/db/schema.js'
+import { isoDateTime, toId, toInt } from '../../../infra/db/values.js'
+import { contains } from '../mis.schemas.js'
+
+const COLUMNS = [
+  'user_id',
+  'account',
+  'user_name',
+  'email',
+  'mobile',
+  'last_login',
+  'is_verified',
+  'is_media',
+  'status',
+] as const
+
+function toItem(row: {
+  user_id: bigint | string
+  account: string | null
+  user_name: string
+  email: string | null
+  mobile: string
+  last_login: string | null
+  is_verified: number | bigint
+  is_media: number | bigint
+  status: number | bigint
+}) {
+  return {
+    user_id: toId(row.user_id),
+    account: row.account,
+    name: row.user_name,
+    email: row.email,
+    mobile: row.mobile,
+    last_login: isoDateTime(row.last_login),
+    is_verified: toInt(row.is_verified),
+    is_media: toInt(row.is_media),
+    status: toInt(row.status),
+  }
+}
+
+/** Filters of `GET /users`. */
+export interface UserFilter {
+  keyword?: string | undefined
+  status?: number | undefined
+  begin?: string | undefined
+  end?: string | undefined
+  orderById: boolean
+}
+
+/** One page of app users. */
+export async function listUsers(
+  db: Kysely<Database>,
+  filter: UserFilter,
+  page: { offset: number; limit: number },
+) {
+  let query = db.selectFrom('user_basic')
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status)
+  if (filter.keyword) {
+    const like = contains(filter.keyword)
+    query = query.where((eb) =>
+      eb.or([
+        eb('mobile', 'like', like),
+        eb('account', 'like', like),
+        eb('user_name', 'like', like),
+      ]),
+    )
+  }
+  if (filter.begin) query = query.where('last_login', '>=', filter.begin)
+  if (filter.end) query = query.where('last_login', '<=', filter.end)
+  const total = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst()
+  const rows = await query
+    .select(COLUMNS)
+    .orderBy(filter.orderById ? 'user_id' : 'create_time', filter.orderById ? 'asc' : 'desc')
+    .orderBy('user_id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute()
+  return { users: rows.map(toItem), total_count: toInt(total?.n as number) }
+}
+
+/** One app user, or undefined. */
+export async function getUser(db: Kysely<Database>, id: bigint) {
+  const row = await db
+    .selectFrom('user_basic')
+    .select(COLUMNS)
+    .where('user_id', '=', id.toString())
+    .executeTakeFirst()
+  return row && toItem(row)
+}
+
+/** Which of account, mobile and name another user already has (the first found). */
+export async function takenField(
+  db: Kysely<Database>,
+  values: { account: string; mobile: string; name: string },
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('user_basic')
+    .select(['account', 'mobile', 'user_name'])
+    .where((eb) =>
+      eb.or([
+        eb('account', '=', values.account),
+        eb('mobile', '=', values.mobile),
+        eb('user_name', '=', values.name),
+      ]),
+    )
+    .executeTakeFirst()
+  if (!row) return undefined
+  if (row.account === values.account) return values.account
+  if (row.mobile === values.mobile) return values.mobile
+  return values.name
+}
+
+/** A user created by an administrator. */
+export interface NewUser {
+  id: bigint
+  account: string
+  passwordHash: string
+  name: string
+  mobile: string
+  gender: number
+  photoKey: string | null
+  introduction: string | null
+  email: string | null
+  area: string | null
+  company: string | null
+  career: string | null
+}
+
+/** Inserts the user's basic row and profile row. */
+export async function insertUser(db: Kysely<Database>, user: NewUser): Promise<void> {
+  const id = user.id.toString()
+  await db
+    .insertInto('user_basic')
+    .values({
+      user_id: id,
+      account: user.account,
+      password: user.passwordHash,
+      user_name: user.name,
+      mobile: user.mobile,
+      profile_photo: user.photoKey,
+      introduction: user.introduction,
+      email: user.email,
+    })
+    .execute()
+  await db
+    .insertInto('user_profile')
+    .values({
+      user_id: id,
+      gender: user.gender,
+      area: user.area,
+      company: user.company,
+      career: user.career,
+    })
+    .execute()
+}

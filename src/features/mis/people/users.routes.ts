@@ -1,0 +1,126 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyInstance } from 'fastify'
+import type { Deps } from '../../../deps.js'
+import { AppError } from '../../../errors.js'
+import { typed } from '../../../http/feature.js'
+import { Id, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
+import { misPermission } from '../access/guard.js'
+import { ACCOUNT_PATTERN, PASSWORD_PATTERN } from '../access/passwords.js'
+import {
+  DateTimeText,
+  Flag,
+  ListOf,
+  MisPageQuery,
+  NullableString,
+  actorOf,
+  pageOf,
+} from '../mis.schemas.js'
+import { getUser, listUsers } from './users.repo.js'
+import { createAppUser } from './users.service.js'
+
+const User = Type.Object({
+  user_id: Id,
+  account: NullableString,
+  name: Type.String(),
+  email: NullableString,
+  mobile: Type.String(),
+  last_login: NullableString,
+  is_verified: Type.Integer(),
+  is_media: Type.Integer(),
+  status: Type.Integer(),
+})
+const Short = (max: number) => Type.Optional(Type.String({ maxLength: max }))
+const INVALID = 'Invalid user id.'
+
+/** App users as administrators see them: list, search, create, one user. */
+export async function usersAdminRoutes(instance: FastifyInstance, { deps }: { deps: Deps }) {
+  const app = typed(instance)
+  const tags = ['mis users']
+
+  app.get(
+    '/users',
+    {
+      schema: {
+        tags,
+        summary: 'List users: keyword (mobile, account, name), status, begin/end on last_login',
+        querystring: Type.Object({
+          keyword: Type.Optional(Type.String({ maxLength: 32 })),
+          status: Type.Optional(Flag),
+          begin: Type.Optional(DateTimeText),
+          end: Type.Optional(DateTimeText),
+          order_by: Type.Optional(Type.String({ maxLength: 20 })),
+          ...MisPageQuery,
+        }),
+        response: { 200: ListOf('users', User) },
+      },
+      preHandler: misPermission(deps, 'userlist-get'),
+    },
+    async (request) => {
+      const { keyword, status, begin, end, order_by } = request.query
+      const filter = { keyword, status, begin, end, orderById: order_by === 'id' }
+      return ok(await listUsers(deps.db.read, filter, pageOf(request.query)))
+    },
+  )
+
+  app.post(
+    '/users',
+    {
+      schema: {
+        tags,
+        summary: 'Create a user (profile_photo: base64 image)',
+        body: Type.Object({
+          account: Type.String({ pattern: ACCOUNT_PATTERN }),
+          password: Type.String({ pattern: PASSWORD_PATTERN }),
+          name: Type.String({ minLength: 1, maxLength: 7 }),
+          mobile: Type.String({ pattern: '^1[3-9][0-9]{9}$' }),
+          gender: Flag,
+          profile_photo: Type.Optional(Type.String({ maxLength: 8_000_000 })),
+          introduction: Short(50),
+          email: Type.Optional(
+            Type.String({ pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$', maxLength: 20 }),
+          ),
+          area: Short(20),
+          company: Short(20),
+          career: Short(20),
+        }),
+        response: { 201: Ok(User) },
+      },
+      preHandler: misPermission(deps, 'userlist-post'),
+    },
+    async (request, reply) => {
+      const b = request.body
+      const user = await createAppUser(deps, actorOf(request), {
+        account: b.account,
+        password: b.password,
+        name: b.name,
+        mobile: b.mobile,
+        gender: b.gender,
+        profilePhoto: b.profile_photo,
+        introduction: b.introduction ?? null,
+        email: b.email ?? null,
+        area: b.area ?? null,
+        company: b.company ?? null,
+        career: b.career ?? null,
+      })
+      return reply.status(201).send(ok(user))
+    },
+  )
+
+  app.get(
+    '/users/:target',
+    {
+      schema: {
+        tags,
+        summary: 'One user',
+        params: Type.Object({ target: IdParam }),
+        response: { 200: Ok(User) },
+      },
+      preHandler: misPermission(deps, 'user-get'),
+    },
+    async (request) => {
+      const user = await getUser(deps.db.read, requireId(request.params.target, INVALID))
+      if (!user) throw new AppError(400, INVALID)
+      return ok(user)
+    },
+  )
+}
