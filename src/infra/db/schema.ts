@@ -298,6 +298,8 @@ export interface JobRunTable {
   /** JSON object: what the run changed (e.g. values corrected per counter). */
   changes: string | null
   error: string | null
+}
+
 export interface MisAdministratorTable {
   administrator_id: SerialColumn
   account: string
