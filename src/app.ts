@@ -22,6 +22,7 @@ import { socialRoutes } from './features/social/social.routes.js'
 import { historyRoutes } from './features/history/history.routes.js'
 import { searchRoutes } from './features/search/search.routes.js'
 import { misRoutes } from './features/mis/index.js'
+import { mpRoutes } from './features/mp/index.js'
 import { registerAuth } from './http/auth.js'
 import { registerConsole } from './http/console.js'
 import { registerFiniteNumbers } from './http/finite-numbers.js'
@@ -118,5 +119,6 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     )
   }
   await app.register(misRoutes, { deps, prefix: '/mis/v1_0' })
+  await app.register(mpRoutes, { deps, prefix: '/mp' })
   return app
 }

@@ -33,6 +33,8 @@ import { localNotifications, type Notifications } from './infra/events/notificat
 import { fileTraceLog, type TraceLog } from './infra/events/trace-log.js'
 import { createRecommender, recommenderReaction } from './reco/create-recommender.js'
 import { articleEvents, type ArticleEvents } from './infra/events/article-events.js'
+import type { Captcha } from './infra/captcha/captcha.js'
+import { geetestFailback } from './infra/captcha/geetest-failback.js'
 import { articlesReaction } from './features/articles/articles.reactions.js'
 import { searchReaction } from './features/search/search.indexing.js'
 import type { Recommender } from './reco/recommender.js'
@@ -69,6 +71,8 @@ export interface Deps {
   readonly tokens: TokenService
   /** Administrator tokens of the admin API (same secret, `administrator_id` claim). */
   readonly adminTokens: AdminTokenService
+  /** The mp login captcha (Geetest's offline mode). */
+  readonly captcha: Captcha
   readonly metrics: Metrics
   readonly recommender: Recommender
   /** Disconnects a user's sockets on every node (user status changes). */
@@ -139,6 +143,7 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     sms: logSmsSender(log),
     tokens: createTokenService(jwtSecret),
     adminTokens: createAdminTokenService(jwtSecret),
+    captcha: geetestFailback(jwtSecret),
     metrics,
     search: createSearch(config, db, log),
   }

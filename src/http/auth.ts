@@ -23,6 +23,8 @@ declare module 'fastify' {
     requireUser: preHandlerAsyncHookHandler
     /** preHandler: anonymous, or a valid token of an enabled user (`validate_token_if_using`). */
     optionalUser: preHandlerAsyncHookHandler
+    /** preHandler: an mp token (`verified: true`) of an enabled user (`verify_required`). */
+    requireVerified: preHandlerAsyncHookHandler
   }
 }
 
@@ -47,6 +49,13 @@ export function registerAuth(
   app.decorate('requireUser', async (request: FastifyRequest) => {
     const { claims } = request.caller
     if (!claims) throw new AppError(401, 'User must be authorized.')
+    await checkUser(request, claims)
+  })
+  app.decorate('requireVerified', async (request: FastifyRequest) => {
+    const { claims } = request.caller
+    if (!claims) throw new AppError(401, 'User must be authorized.')
+    if (claims.refresh) throw new AppError(403, 'Do not use refresh token.')
+    if (!claims.verified) throw new AppError(403, 'User must be real info verified.')
     await checkUser(request, claims)
   })
   app.decorate('optionalUser', async (request: FastifyRequest) => {

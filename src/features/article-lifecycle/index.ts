@@ -20,5 +20,6 @@ export {
   type ReviewOptions,
 } from './review.js'
 export { sanitizeArticleHtml } from './article-html.js'
+export { setCommentsAllowed } from './comment-switch.js'
 export { sensitiveHits, type SensitiveHit } from './sensitive-hits.js'
 export type { ArticleChange } from '../../infra/events/article-events.js'

@@ -193,3 +193,12 @@ export async function findSensitiveHits(
     hits: toInt(row.hits),
   }))
 }
+
+/** Switches comments on (1) or off (0) for an article. */
+export async function setAllowComment(trx: Trx, id: bigint, allow: boolean): Promise<void> {
+  await trx
+    .updateTable('news_article_basic')
+    .set({ allow_comment: allow ? 1 : 0, update_time: sqlDateTime() })
+    .where('article_id', '=', id.toString())
+    .execute()
+}

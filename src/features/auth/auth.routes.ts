@@ -82,7 +82,7 @@ const smsLimits = new WeakMap<Deps, SmsLimit>()
  * other people's mobiles. Runs after validation: a mobile the URL refuses is a 404 and costs
  * nothing, as with Flask's URL converter.
  */
-function smsLimiter(app: FastifyInstance, deps: Deps): SmsLimit {
+export function smsLimiter(app: FastifyInstance, deps: Deps): SmsLimit {
   const existing = smsLimits.get(deps)
   if (existing) return existing
   const limiters = [

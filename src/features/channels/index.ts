@@ -1,2 +1,3 @@
-/** What other features may use of channels: cache evictions after admin writes. */
+/** What other features use of channels: the visible channel list, cache evictions after admin writes. */
 export { forgetChannelLists, forgetUserChannels } from './channels.cache.js'
+export { getAllChannels } from './channels.service.js'

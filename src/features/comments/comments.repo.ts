@@ -136,3 +136,57 @@ export async function insertComment(
     })
     .execute()
 }
+
+/** A comment with the author of its article, whatever its status (author moderation). */
+export interface ModeratedComment {
+  id: bigint
+  articleId: bigint
+  articleAuthorId: bigint
+  parentId: bigint | null
+  status: number
+  isTop: number
+}
+
+/** The comment and its article's author, or null. */
+export async function findModeratedComment(db: Db, id: bigint): Promise<ModeratedComment | null> {
+  const row = await db
+    .selectFrom('news_comment as c')
+    .innerJoin('news_article_basic as a', 'a.article_id', 'c.article_id')
+    .select(['c.comment_id', 'c.article_id', 'a.user_id', 'c.parent_id', 'c.status', 'c.is_top'])
+    .where('c.comment_id', '=', id.toString())
+    .executeTakeFirst()
+  if (!row) return null
+  return {
+    id: toId(row.comment_id),
+    articleId: toId(row.article_id),
+    articleAuthorId: toId(row.user_id),
+    parentId: row.parent_id === null ? null : toId(row.parent_id),
+    status: toInt(row.status),
+    isTop: toInt(row.is_top),
+  }
+}
+
+/** Sets a comment's status when it is `from`; true when the row changed (exactly once). */
+export async function changeCommentStatus(
+  db: Db,
+  id: bigint,
+  from: number,
+  to: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('news_comment')
+    .set({ status: to, update_time: sqlDateTime() })
+    .where('comment_id', '=', id.toString())
+    .where('status', '=', from)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
+}
+
+/** Pins (1) or unpins (0) a comment. */
+export async function setCommentTop(db: Db, id: bigint, isTop: number): Promise<void> {
+  await db
+    .updateTable('news_comment')
+    .set({ is_top: isTop })
+    .where('comment_id', '=', id.toString())
+    .execute()
+}

@@ -28,7 +28,7 @@ const CommentSchema = Type.Object({
   is_liking: Type.Boolean(),
 })
 
-const CommentPageSchema = Type.Object({
+export const CommentPageSchema = Type.Object({
   total_count: Type.Integer(),
   end_id: Score,
   last_id: Score,
@@ -36,7 +36,7 @@ const CommentPageSchema = Type.Object({
 })
 
 // Read by `readQuery` with the original's reqparse messages; numbers may come in literal quotes.
-const ListQuery = Type.Object({
+export const ListQuery = Type.Object({
   type: Type.Optional(Type.String({ description: 'a: comments of an article, c: replies' })),
   source: Type.Optional(Type.String({ description: 'article id (type a) or comment id (type c)' })),
   offset: Type.Optional(Type.String({ description: 'last_id of the previous page' })),
@@ -86,7 +86,7 @@ function readLimit(text: string | undefined): number {
 }
 
 /** The query as the original's reqparse read it (`bundle_errors` off: the first error wins). */
-function readQuery(query: Static<typeof ListQuery>): CommentQuery {
+export function readQuery(query: Static<typeof ListQuery>): CommentQuery {
   if (query.type === undefined) throw new AppError(400, { type: MISSING })
   if (query.type !== 'a' && query.type !== 'c') {
     throw new AppError(400, { type: 'Invalid type param.' })

@@ -13,6 +13,7 @@ export interface UserRecord {
   intro: string
   certi: string
   status: number
+  email: string
 }
 
 /** `user_profile` fields of `UserAdditionalProfileCache`. */
@@ -33,6 +34,7 @@ const userColumns = [
   'introduction',
   'certificate',
   'status',
+  'email',
 ] as const
 
 function toUser(row: {
@@ -44,6 +46,7 @@ function toUser(row: {
   introduction: string | null
   certificate: string | null
   status: number | bigint
+  email: string | null
 }): UserRecord {
   return {
     id: toId(row.user_id),
@@ -54,6 +57,7 @@ function toUser(row: {
     intro: row.introduction ?? '',
     certi: row.certificate ?? '',
     status: toInt(row.status),
+    email: row.email ?? '',
   }
 }
 
@@ -120,6 +124,7 @@ export interface BasicChanges {
   user_name?: string
   profile_photo?: string
   introduction?: string
+  email?: string
 }
 
 export interface ProfileChanges {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { crc32, deflateSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.js'
+import { multipart, png, type Part } from '../../../test/images.js'
 import { exactJson } from '../../../test/json.js'
 import { login } from '../../../test/login.js'
 import { NOT_FOUND } from '../../errors.js'
@@ -14,62 +14,6 @@ import { findUserByMobile } from './users.repo.js'
 const MOUNTS = ['', '/app']
 const UPLOADS = 'http://headline.test/uploads/'
 const DEFAULT_PHOTO = `${UPLOADS}Fkj6tQi3xJwVXi1u2swCElotfdCi`
-
-/** A real RGB PNG; random pixels keep it from compressing, so size follows the dimensions. */
-function png(
-  width = 2,
-  height = 2,
-  pixels: (length: number) => Buffer = (n) => Buffer.alloc(n, 7),
-) {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data])
-    const length = Buffer.alloc(4)
-    length.writeUInt32BE(data.length)
-    const crc = Buffer.alloc(4)
-    crc.writeUInt32BE(crc32(body))
-    return Buffer.concat([length, body, crc])
-  }
-  const header = Buffer.alloc(13)
-  header.writeUInt32BE(width, 0)
-  header.writeUInt32BE(height, 4)
-  header[8] = 8
-  header[9] = 2
-  const rows = Buffer.concat(
-    Array.from({ length: height }, () => Buffer.concat([Buffer.alloc(1), pixels(width * 3)])),
-  )
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ])
-}
-
-interface Part {
-  field: string
-  data: Buffer | string
-  filename?: string
-  type?: string
-}
-
-/** A multipart/form-data body; parts with a filename are files. */
-function multipart(parts: Part[]) {
-  const boundary = '----headline-test-boundary'
-  const chunks = parts.flatMap((part) => {
-    const disposition = `form-data; name="${part.field}"${part.filename ? `; filename="${part.filename}"` : ''}`
-    const type = part.filename ? `\r\nContent-Type: ${part.type ?? 'application/octet-stream'}` : ''
-    return [
-      Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}${type}\r\n\r\n`),
-      Buffer.from(part.data),
-      Buffer.from('\r\n'),
-    ]
-  })
-  chunks.push(Buffer.from(`--${boundary}--\r\n`))
-  return {
-    payload: Buffer.concat(chunks),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  }
-}
 
 async function countsOf(t: TestApp, id: bigint) {
   const [art_count, follow_count, fans_count, like_count] = await Promise.all(

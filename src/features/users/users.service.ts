@@ -97,6 +97,7 @@ export async function getFigure(deps: Deps, userId: bigint) {
 export interface ProfilePatch {
   name?: string
   intro?: string
+  email?: string
   gender?: number
   birthday?: string
   real_name?: string
@@ -116,6 +117,7 @@ export async function updateProfile(deps: Deps, userId: bigint, patch: ProfilePa
     basic.user_name = result['name'] = patch.name
   }
   if (patch.intro !== undefined) basic.introduction = result['intro'] = patch.intro
+  if (patch.email !== undefined) basic.email = result['email'] = patch.email
   if (patch.gender !== undefined) profile.gender = result['gender'] = patch.gender
   if (patch.birthday !== undefined) profile.birthday = result['birthday'] = patch.birthday
   if (patch.real_name !== undefined) profile.real_name = result['real_name'] = patch.real_name

@@ -1,0 +1,2 @@
+/** What other features use of interactions: comment likes. */
+export { likeComment, unlikeComment } from './interactions.service.js'
