@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../infra/db/schema.js'
-import { isoDateTime, msOfDateTime, toId, toInt } from '../../infra/db/values.js'
+import { isoDateTime, jsonColumn, msOfDateTime, toId, toInt } from '../../infra/db/values.js'
 
 import { ARTICLE_STATUS } from '../article-lifecycle/index.js'
 
@@ -32,9 +32,9 @@ export interface ArticleStamp {
 
 type Db = Kysely<Database>
 
-function parseCover(text: string | null): Cover {
+function parseCover(column: unknown): Cover {
   try {
-    const value = JSON.parse(text ?? '') as Partial<Cover>
+    const value = (jsonColumn(column) ?? {}) as Partial<Cover>
     const images = Array.isArray(value.images)
       ? value.images.filter((i) => typeof i === 'string')
       : []

@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
+import { jsonColumn } from '../../infra/db/values.js'
 import { COUNTERS } from '../../infra/store/counters.js'
 import type { ArticleInput } from '../article-lifecycle/index.js'
 import {
@@ -51,9 +52,9 @@ export function articleInput(body: ArticleBody, draft: boolean): ArticleInput {
 }
 
 /** A stored cover (keys) as the client reads it (public URLs). */
-export function coverOut(deps: Pick<Deps, 'storage'>, text: string) {
+export function coverOut(deps: Pick<Deps, 'storage'>, column: unknown) {
   try {
-    const cover = JSON.parse(text) as { type?: unknown; images?: unknown }
+    const cover = (jsonColumn(column) ?? {}) as { type?: unknown; images?: unknown }
     const images = Array.isArray(cover.images)
       ? cover.images.filter((i): i is string => typeof i === 'string')
       : []

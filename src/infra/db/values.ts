@@ -22,3 +22,11 @@ export function isoDateTime(value: string | null): string | null {
 export function msOfDateTime(value: string): number {
   return Date.parse(`${value.slice(0, 19).replace(' ', 'T')}Z`)
 }
+
+/**
+ * A JSON column's value: SQLite hands back the text, MariaDB's driver the parsed value (it reads
+ * the column's JSON metadata). Throws on text that is not JSON.
+ */
+export function jsonColumn(value: unknown): unknown {
+  return typeof value === 'string' ? (JSON.parse(value) as unknown) : value
+}
