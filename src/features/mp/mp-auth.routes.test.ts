@@ -5,19 +5,12 @@ import { exactJson } from '../../../test/json.js'
 import { bearer, login } from '../../../test/login.js'
 import { mpLogin } from '../../../test/mp.js'
 import { send } from '../../../test/inject.js'
-import { forgetUserStatus } from '../auth/user-status.js'
+import { changeUserStatus, type UserStatus } from '../auth/user-status.js'
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex')
 
-// As an admin disables or enables a user: the row, then the status cache.
-async function changeUserStatusForTest(t: TestApp, userId: bigint, status: number) {
-  await t.deps.db.write
-    .updateTable('user_basic')
-    .set({ status })
-    .where('user_id', '=', userId.toString())
-    .execute()
-  await forgetUserStatus(t.deps, userId)
-}
+const changeUserStatusForTest = (t: TestApp, userId: bigint, status: UserStatus) =>
+  changeUserStatus(t.deps, userId, status)
 
 describe('mp auth', () => {
   let t: TestApp
@@ -69,6 +62,13 @@ describe('mp auth', () => {
       payload: { mobile, code },
     })
     expect(app.statusCode).toBe(400)
+    // A wrong guess does not use the code up (the app's rules for codes apply to mp's too).
+    const guess = await t.app.inject({
+      method: 'POST',
+      url: '/mp/v1_0/authorizations',
+      payload: { mobile, code: code === '000001' ? '000002' : '000001' },
+    })
+    expect(guess.statusCode).toBe(400)
     const reply = await t.app.inject({
       method: 'POST',
       url: '/mp/v1_0/authorizations',

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { smsLimiter } from '../auth/auth.routes.js'
+import { TooManyRequests } from '../auth/login-limits.js'
 import { typed, type Feature } from '../../http/feature.js'
 import { Id, Ok, ok } from '../../http/schemas.js'
 import { checkCaptcha, mpLogin, mpRefresh, sendMpLoginCode } from './mp-auth.service.js'
@@ -72,7 +73,11 @@ export const mpAuthRoutes: Feature = async (instance, { deps }) => {
       },
     },
     async (request, reply) => {
-      const result = await mpLogin(deps, request.body.mobile, request.body.code)
+      const { mobile, code } = request.body
+      const result = await mpLogin(deps, mobile, code, request.ip).catch((error: unknown) => {
+        if (error instanceof TooManyRequests) reply.header('retry-after', error.retryAfterSeconds)
+        throw error
+      })
       return reply.status(201).send(ok(result))
     },
   )

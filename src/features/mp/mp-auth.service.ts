@@ -28,8 +28,9 @@ export async function sendMpLoginCode(deps: Deps, mobile: string) {
  * user is treated as verified, as the reference deployment did; tokens carry `verified: true` and
  * have the usual lifetimes for everyone (the original gave user 1 a 52-week token).
  */
-export async function mpLogin(deps: Deps, mobile: string, code: string) {
-  if (!(await checkLoginCode(deps, 'mp', mobile, code))) throw new AppError(400, 'Invalid code.')
+export async function mpLogin(deps: Deps, mobile: string, code: string, ip: string) {
+  if (!(await checkLoginCode(deps, 'mp', mobile, code, ip)))
+    throw new AppError(400, 'Invalid code.')
   const user = await userByMobile(deps, mobile)
   if (!user) throw new AppError(403, 'Please verify your real information in app.')
   if (!(await isUserEnabled(deps, user.id))) throw new AppError(403, 'User denied.')
