@@ -108,6 +108,24 @@ export async function findCommentPlace(db: Db, id: bigint): Promise<CommentPlace
   }
 }
 
+/** A comment's place and score, whatever its status: where a page cursor naming it points. */
+export async function findCommentCursor(
+  db: Db,
+  id: bigint,
+): Promise<(CommentPlace & { score: bigint }) | null> {
+  const row = await db
+    .selectFrom('news_comment')
+    .select(['article_id', 'parent_id', 'create_time', 'is_top'])
+    .where('comment_id', '=', id.toString())
+    .executeTakeFirst()
+  if (!row) return null
+  return {
+    articleId: toId(row.article_id),
+    parentId: row.parent_id === null ? null : toId(row.parent_id),
+    score: commentScore(row.create_time, toInt(row.is_top)),
+  }
+}
+
 /** Stores a new approved comment created at `at` (whole seconds, as its score counts them). */
 export async function insertComment(
   db: Db,

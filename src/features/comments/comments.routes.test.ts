@@ -9,6 +9,7 @@ import type { Notification } from '../../infra/events/notifications.js'
 import { COUNTERS } from '../../infra/store/counters.js'
 import { repairCounters } from '../../jobs/repair-counters.js'
 import { reviewArticles } from '../article-lifecycle/index.js'
+import { forgetArticleComments } from './comments.cache.js'
 
 type Db = TestApp['deps']['db']['write']
 type Headers = Record<string, string>
@@ -168,12 +169,18 @@ describe('comments', () => {
   })
   afterAll(() => t?.close())
 
-  /** Writes `count` comments straight to the database, a minute apart, the first `pinned` pinned. */
-  async function insertComments(articleId: bigint, count: number, pinned = 0, parentId?: bigint) {
+  /** Writes `count` comments straight to the database, `apart` ms apart, the last `pinned` pinned. */
+  async function insertComments(
+    articleId: bigint,
+    count: number,
+    pinned = 0,
+    parentId?: bigint,
+    apart = 60_000,
+  ) {
     const base = Date.UTC(2026, 2, 1)
     const users = await db.selectFrom('user_basic').select('user_id').execute()
     const values = Array.from({ length: count }, (_, i) => {
-      const time = new Date(base + i * 60_000).toISOString().slice(0, 19).replace('T', ' ')
+      const time = new Date(base + i * apart).toISOString().slice(0, 19).replace('T', ' ')
       return {
         comment_id: String(t.deps.ids.nextId()),
         user_id: String(users[i % users.length]?.user_id),
@@ -188,6 +195,18 @@ describe('comments', () => {
     })
     await db.insertInto('news_comment').values(values).execute()
     await repairCounters(t.deps, [COUNTERS.articleComments, COUNTERS.commentReplies])
+  }
+
+  /** Moderates a comment as the media platform does: its row, then the list it sat in. */
+  async function setStatus(id: bigint, status: number) {
+    const where = db.selectFrom('news_comment').where('comment_id', '=', String(id))
+    const row = await where.select('article_id').executeTakeFirstOrThrow()
+    await db
+      .updateTable('news_comment')
+      .set({ status })
+      .where('comment_id', '=', String(id))
+      .execute()
+    await forgetArticleComments(t.deps, BigInt(row.article_id))
   }
 
   describe('GET /v1_0/comments', () => {
@@ -207,8 +226,8 @@ describe('comments', () => {
         expect(response.status).toBe(200)
         expect(normalize(response.body.data)).toEqual({
           total_count: rows.length,
-          end_id: rows.at(-1)?.score,
-          last_id: rows.at(-1)?.score,
+          end_id: rows.at(-1)?.id,
+          last_id: rows.at(-1)?.id,
           results: expected,
         })
         // The pinned score and the ids are bare JSON integers, digit for digit.
@@ -249,14 +268,14 @@ describe('comments', () => {
       for (const prefix of MOUNTS) {
         expect(await page(t.app, `type=c&source=${parentId}`, {}, prefix)).toEqual({
           total_count: rows.length,
-          end_id: rows.at(-1)?.score,
-          last_id: rows.at(-1)?.score,
+          end_id: rows.at(-1)?.id,
+          last_id: rows.at(-1)?.id,
           results: await expectedItems(db, rows),
         })
       }
     })
 
-    it('pages by score cursor to the end without repeating, pinned comments first', async () => {
+    it('pages by comment-id cursor to the end without repeating, pinned comments first', async () => {
       const article = nextFresh()
       await insertComments(article.id, 27, 12)
       const rows = await storedComments(db, { articleId: article.id })
@@ -282,10 +301,10 @@ describe('comments', () => {
           )
           pages += 1
           expect(data.total_count).toBe(27)
-          expect(data.end_id).toBe(rows[26]?.score)
+          expect(data.end_id).toBe(rows[26]?.id)
           expect(data.results).toEqual(expected.slice(seen.length, seen.length + 10))
           seen.push(...data.results)
-          expect(data.last_id).toBe(rows[seen.length - 1]?.score)
+          expect(data.last_id).toBe(rows[seen.length - 1]?.id)
           if (data.last_id === data.end_id) break
           offset = data.last_id
           expect(pages).toBeLessThan(5)
@@ -293,25 +312,65 @@ describe('comments', () => {
         expect(pages).toBe(3)
         expect(new Set(seen.map((item: any) => item.com_id)).size).toBe(27)
       }
-      // Page 1 ends on a pinned comment: its score is beyond 2^64 and comes back exact.
       const first = await listComments(t.app, `type=a&source=${article.id}`)
-      const lastId = rows[9]?.score as bigint
-      expect(lastId > 2n ** 64n).toBe(true)
-      expect(first.raw).toContain(`"last_id":${lastId}`)
-      const second = await page(t.app, `type=a&source=${article.id}&offset=${lastId}`)
-      expect(second.results.map((item: any) => item.com_id)).toEqual(
-        rows.slice(10, 20).map((row) => row.id),
+      expect(first.raw).toContain(`"last_id":${rows[9]?.id}`)
+      // The original's cursors, scores, keep working: a pinned one is beyond 2^64.
+      const pinnedScore = rows[9]?.score as bigint
+      expect(pinnedScore > 2n ** 64n).toBe(true)
+      for (const offset of [`${pinnedScore}`, `"${pinnedScore}"`]) {
+        const second = await page(t.app, `type=a&source=${article.id}&offset=${offset}`)
+        expect(second.results.map((item: any) => item.com_id)).toEqual(
+          rows.slice(10, 20).map((row) => row.id),
+        )
+        expect(second.last_id).toBe(rows[19]?.id)
+      }
+      const below = await page(t.app, `type=a&source=${article.id}&offset=${rows[20]?.score}`)
+      expect(below.results.map((item: any) => item.com_id)).toEqual(
+        rows.slice(21).map((row) => row.id),
       )
       const all = await page(t.app, `type=a&source=${article.id}&limit=50`)
       expect(all.results).toEqual(expected)
       expect(all.last_id).toBe(all.end_id)
-      const beyond = await page(t.app, `type=a&source=${article.id}&offset=${rows[26]?.score}`)
-      expect(beyond).toEqual({
-        total_count: 27,
-        end_id: rows[26]?.score,
-        last_id: null,
-        results: [],
-      })
+      for (const offset of [rows[26]?.id, rows[26]?.score]) {
+        expect(await page(t.app, `type=a&source=${article.id}&offset=${offset}`)).toEqual({
+          total_count: 27,
+          end_id: rows[26]?.id,
+          last_id: null,
+          results: [],
+        })
+      }
+    })
+
+    it('reaches every comment exactly once when many share a second', async () => {
+      const article = nextFresh()
+      await insertComments(article.id, 57, 3, undefined, 0)
+      const { auth } = await newUser(t.app)
+      for (let i = 0; i < 12; i++) {
+        const payload = { target: article.id.toString(), content: `同秒 ${i}` }
+        expect((await post(t.app, auth, payload)).statusCode).toBe(201)
+      }
+      const rows = await storedComments(db, { articleId: article.id })
+      expect(rows).toHaveLength(69)
+      const walk = async (limit: number, deleteOnTheWay = false) => {
+        const seen: bigint[] = []
+        let offset = ''
+        for (let pages = 0; pages < 80; pages++) {
+          const data = await page(t.app, `type=a&source=${article.id}&limit=${limit}${offset}`)
+          seen.push(...data.results.map((item: any) => item.com_id))
+          if (data.results.length === 0 || data.last_id === data.end_id) return seen
+          // The comment the cursor names leaves the list: the next page still starts after it.
+          if (deleteOnTheWay && pages === 1) await setStatus(data.last_id, 3)
+          offset = pages % 2 ? `&offset=${data.last_id}` : `&offset="${data.last_id}"`
+        }
+        throw new Error('paging did not end')
+      }
+      for (const limit of [10, 13, 50]) {
+        expect(await walk(limit)).toEqual(rows.map((row) => row.id))
+      }
+      // Deleted after it was shown, the 20th comment still names where page 3 starts.
+      expect(await walk(10, true)).toEqual(rows.map((row) => row.id))
+      const { total_count } = await page(t.app, `type=a&source=${article.id}`)
+      expect(total_count).toBe(68)
     })
 
     it('answers an empty page for sources without comments or that do not exist', async () => {

@@ -8,11 +8,11 @@ import { commentPage, createComment, type CommentQuery } from './comments.servic
 const LIMIT = { min: 10, max: 50 } as const
 const MISSING = 'Missing required parameter in the query string'
 
-/** A score cursor: up to 2e19 + seconds, beyond 64 bits; written exactly from a bigint, or null. */
-const Score = Type.Unsafe<bigint | null>({
+/** A page cursor: the id of a comment, written exactly from a bigint, or null. */
+const Cursor = Type.Unsafe<bigint | null>({
   type: 'integer',
   nullable: true,
-  description: 'score (unix seconds, +2e19 when pinned), exact',
+  description: 'the id of a comment (end_id: the last of the list; last_id: of this page)',
 })
 
 const CommentSchema = Type.Object({
@@ -30,8 +30,8 @@ const CommentSchema = Type.Object({
 
 export const CommentPageSchema = Type.Object({
   total_count: Type.Integer(),
-  end_id: Score,
-  last_id: Score,
+  end_id: Cursor,
+  last_id: Cursor,
   results: Type.Array(CommentSchema),
 })
 
@@ -39,7 +39,9 @@ export const CommentPageSchema = Type.Object({
 export const ListQuery = Type.Object({
   type: Type.Optional(Type.String({ description: 'a: comments of an article, c: replies' })),
   source: Type.Optional(Type.String({ description: 'article id (type a) or comment id (type c)' })),
-  offset: Type.Optional(Type.String({ description: 'last_id of the previous page' })),
+  offset: Type.Optional(
+    Type.String({ description: "last_id of the previous page (the original's scores still work)" }),
+  ),
   limit: Type.Optional(Type.String({ description: `${LIMIT.min}..${LIMIT.max}, default 10` })),
 })
 
@@ -104,7 +106,7 @@ export function readQuery(query: Static<typeof ListQuery>): CommentQuery {
   }
 }
 
-/** Comment lists (score cursor) and new comments and replies. */
+/** Comment lists (comment-id cursor) and new comments and replies. */
 export const commentsRoutes: Feature = async (instance, { deps }) => {
   const app = typed(instance)
 

@@ -15,6 +15,7 @@ import {
   forgetArticleComments,
   forgetCommentReplies,
 } from './comments.cache.js'
+import { pageOf, readCursor } from './comments.page.js'
 import {
   findCommentPlace,
   insertComment,
@@ -24,43 +25,6 @@ import {
 
 /** `content` is a VARCHAR(200): characters, not UTF-16 units. */
 export const MAX_CONTENT_CHARS = 200
-
-/** One page of a comment list, cut as the original's `get_page` did. */
-export interface ScorePage {
-  /** Comments in the whole list. */
-  total: number
-  /** The smallest score of the whole list; null when it is empty. */
-  endId: bigint | null
-  /** The score of the last comment on this page; null when the page is empty. */
-  lastId: bigint | null
-  ids: bigint[]
-}
-
-/**
- * Without `offset` the `limit` highest scores; with it the `limit` highest scores below it
- * (`ZREVRANGEBYSCORE key offset-1 0 LIMIT 0 limit`).
- */
-export function pageOf(list: ScoredIds, offset: bigint | null, limit: number): ScorePage {
-  const { ids, scores } = list
-  if (ids.length === 0) return { total: 0, endId: null, lastId: null, ids: [] }
-  let start = 0
-  if (offset !== null) {
-    // Scores descend: find the first one below `offset`.
-    let high = scores.length
-    while (start < high) {
-      const middle = (start + high) >>> 1
-      if (BigInt(scores[middle] as string) < offset) high = middle
-      else start = middle + 1
-    }
-  }
-  const end = Math.min(start + limit, ids.length)
-  return {
-    total: ids.length,
-    endId: BigInt(scores[scores.length - 1] as string),
-    lastId: end > start ? BigInt(scores[end - 1] as string) : null,
-    ids: ids.slice(start, end).map((id) => BigInt(id)),
-  }
-}
 
 /** A comment as the lists show it. */
 export interface CommentItem {
@@ -117,6 +81,8 @@ export interface CommentQuery {
   limit: number
 }
 
+const EMPTY: ScoredIds = { ids: [], scores: [] }
+
 /** The list of `query.source`, or null when the article or comment does not exist. */
 async function sourceList(deps: Deps, query: CommentQuery): Promise<ScoredIds | null> {
   const { source } = query
@@ -130,8 +96,11 @@ async function sourceList(deps: Deps, query: CommentQuery): Promise<ScoredIds | 
 
 /** `GET /comments`: a page of an article's comments or of a comment's replies. */
 export async function commentPage(deps: Deps, query: CommentQuery, viewer: bigint | null) {
-  const list = await sourceList(deps, query)
-  const page = pageOf(list ?? { ids: [], scores: [] }, query.offset, query.limit)
+  const list = (await sourceList(deps, query)) ?? EMPTY
+  const { type, source } = query
+  const cursor =
+    source === null ? null : await readCursor(deps, list, { type, source }, query.offset)
+  const page = pageOf(list, cursor, query.limit)
   const bodies = (await cachedCommentBodies(deps, page.ids)).filter((body) => body !== null)
   return {
     total_count: page.total,
