@@ -35,6 +35,8 @@ export interface TestApp {
   close(): Promise<void>
 }
 
+let extraNodes = 0
+
 /**
  * A fully built app on its own database (a fresh SQLite file, or a fresh MariaDB database when
  * TEST_DATABASE_URL is set) and its own Redis key prefix, migrated and seeded with the demo data.
@@ -53,6 +55,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     PUBLIC_URL: 'http://headline.test/',
     REDIS_PREFIX: redisPrefix,
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
+    // Each node of a cluster has its own Snowflake worker, or two nodes could mint the same id.
+    ...(shared ? { WORKER_ID: String(++extraNodes % 32) } : {}),
     ...options.env,
   }
   if (databaseUrl) env['DATABASE_URL'] = databaseUrl

@@ -6,7 +6,8 @@ import type { Logger } from 'pino'
 import type { RedisClient } from '../redis/redis.js'
 import type { Metrics } from '../metrics.js'
 import { redisLoadLease } from './load-lease.js'
-import { invalidatingRedisDriver } from './redis-l2.js'
+import { createFillGuard } from './fill-guard.js'
+import { guardedRedisDriver } from './redis-l2.js'
 import { bigintJson } from './serializer.js'
 import { drawTtlMs, type EntryPolicy } from './ttl.js'
 
@@ -84,13 +85,36 @@ export function createCache(options: CacheOptions): Cache {
       clearOnRecovery = true
     }
   }
-  let store = bentostore().useL1Layer(
-    memoryDriver({ maxItems: options.maxItems ?? 50_000, serialize: serializeL1 }),
-  )
+  const guard = createFillGuard()
+  const l1 = memoryDriver({ maxItems: options.maxItems ?? 50_000, serialize: serializeL1 })
+  let l1Driver: ReturnType<typeof l1.factory> | undefined
+  let store = bentostore().useL1Layer({
+    options: l1.options,
+    factory: (config) => (l1Driver = l1.factory(config)),
+  })
   if (options.redis) {
-    store = store.useL2Layer(invalidatingRedisDriver(options.redis, options.prefix, rememberMissed))
+    const hooks = {
+      onMissedDelete: rememberMissed,
+      generationOf: (key: string) => guard.generationOf(key),
+      onRefused: (key: string) => guard.refused(key),
+    }
+    const l2 = guardedRedisDriver(options.redis, options.prefix, hooks, (driver) =>
+      guard.readGenerations(driver),
+    )
+    store = store.useL2Layer(l2)
     if (options.busRedis) store = store.useBus(redisBusDriver({ connection: options.busRedis }))
   }
+  // A value whose load a delete overtook leaves this node's L1 as soon as it was stored.
+  emitter.on('cache:written', ({ key }: { key: string }) => {
+    if (guard.settle(key)) l1Driver?.delete(key)
+  })
+  emitter.on(
+    'bus:message:received',
+    ({ message }: { message: { keys: string[]; type: string } }) => {
+      if (message.type === 'delete') guard.invalidate(message.keys)
+      if (message.type === 'clear') guard.invalidate(null)
+    },
+  )
   const bento = new BentoCache({
     default: 'main',
     stores: { main: store },
@@ -109,6 +133,7 @@ export function createCache(options: CacheOptions): Cache {
     if (clearOnRecovery) {
       clearOnRecovery = false
       log.warn('redis is back; clearing the cache after too many missed deletes')
+      guard.invalidate(null)
       await bento.clear().catch((error: unknown) => {
         clearOnRecovery = true
         log.error({ err: error }, 'cache clear failed')
@@ -119,9 +144,14 @@ export function createCache(options: CacheOptions): Cache {
     missed.clear()
     log.info({ keys: keys.length }, 'redis is back; replaying cache deletes it missed')
     // A failing replay hands its keys back through the driver.
+    guard.invalidate(keys)
     await bento.deleteMany({ keys })
   }
-  const onReady = () => void replayMissed()
+  const onReady = () => {
+    replayMissed().catch((error: unknown) =>
+      log.error({ err: error }, 'cache delete replay failed'),
+    )
+  }
   options.redis?.on('ready', onReady)
   // Single flight across nodes: bentocache's lock covers one process; a Redis lease covers the
   // cluster, so a cold hot key costs one load rather than one per node.
@@ -137,28 +167,39 @@ export function createCache(options: CacheOptions): Cache {
         ttl,
         grace: ttl + GRACE_MS,
         factory: async (ctx) => {
-          const filled = lease
-            ? await lease.fill(
-                key,
-                () => peekShared<T>(key),
-                () => timedLoad(policy, load),
-              )
-            : { value: await timedLoad(policy, load), loadedHere: true }
-          // Another node stored it: keep it in L1 without writing L2 or notifying again.
-          const shared = filled.loadedHere ? {} : { skipL2Write: true, skipBusNotify: true }
-          if (filled.value !== null) {
-            if (!filled.loadedHere) ctx.setOptions(shared)
-            return filled.value
+          await guard.begin(key)
+          try {
+            const filled = lease
+              ? await lease.fill(
+                  key,
+                  () => peekShared<T>(key),
+                  () => timedLoad(policy, load),
+                )
+              : { value: await timedLoad(policy, load), loadedHere: true }
+            // Another node stored it: keep it in L1 without writing L2 or notifying again.
+            const shared = filled.loadedHere ? {} : { skipL2Write: true, skipBusNotify: true }
+            if (filled.value !== null) {
+              if (!filled.loadedHere) ctx.setOptions(shared)
+              return filled.value
+            }
+            if (!policy.missing) {
+              guard.abandon(key)
+              return ctx.skip() ?? null
+            }
+            ctx.setOptions({ ttl: drawTtlMs(policy.missing), ...shared })
+            return null
+          } catch (error) {
+            guard.abandon(key)
+            throw error
           }
-          if (!policy.missing) return ctx.skip() ?? null
-          ctx.setOptions({ ttl: drawTtlMs(policy.missing), ...shared })
-          return null
         },
       })
       return value ?? null
     },
     async delete(...keys: string[]) {
-      if (keys.length > 0) await bento.deleteMany({ keys })
+      if (keys.length === 0) return
+      guard.invalidate(keys)
+      await bento.deleteMany({ keys })
     },
     close: () => {
       options.redis?.off('ready', onReady)
