@@ -65,7 +65,8 @@ function runClient() {
   process.on('message', (message: ToClient) => {
     if (message.type === 'stop') stopped = true
     if (message.type === 'report') send({ type: 'report', latencies })
-    if (message.type === 'connect') void openSockets(message)
+    if (message.type === 'connect')
+      openSockets(message).catch((error: unknown) => console.error(error))
   })
 
   async function openSockets(message: Extract<ToClient, { type: 'connect' }>) {

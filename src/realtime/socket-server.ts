@@ -110,7 +110,12 @@ export async function attachRealtime(
   io.on('connection', (socket) => {
     const { userId } = socket.data
     const kind = userId === null ? 'anonymous' : 'user'
-    if (userId !== null) void socket.join(userId.toString())
+    if (userId !== null) {
+      // A Redis adapter joins asynchronously; a failed join only costs this socket its pushes.
+      Promise.resolve(socket.join(userId.toString())).catch((error: unknown) =>
+        deps.log.warn({ err: error }, 'realtime: joining the user room failed'),
+      )
+    }
     metrics.sockets.inc({ kind })
     socket.once('disconnect', () => metrics.sockets.dec({ kind }))
     serveChat(socket, { ...context, userId }, check)

@@ -112,7 +112,7 @@ function handlers(
       const guard = callSignal(call)
       if (!guard) return callback(deadlineExceeded)
       const timestamp = Number(time_stamp)
-      void strategy
+      strategy
         .userRecommend({
           viewer: user_id,
           // Digits are a user id; anything else is an anonymous device (see wireDeviceId).
@@ -128,16 +128,20 @@ function handlers(
             callback(guard.signal.aborted ? deadlineExceeded : fail(error, 'user')),
         )
         .finally(() => guard.done())
+        .catch((error: unknown) => log.error({ err: error, method: 'user' }, 'reply failed'))
     },
 
     article_recommend(call: Call<ArticleMessage>, callback: sendUnaryData<SimilarMessage>) {
       const id = String(call.request.article_id)
       if (!/^[1-9]\d{0,18}$/.test(id)) return callback(null, { article_id: [] })
       const count = call.request.article_num > 0 ? call.request.article_num : DEFAULT_COUNT
-      void strategy.similarArticles(BigInt(id), count).then(
-        (ids) => callback(null, { article_id: ids.map(String) }),
-        (error: unknown) => callback(fail(error, 'article')),
-      )
+      strategy
+        .similarArticles(BigInt(id), count)
+        .then(
+          (ids) => callback(null, { article_id: ids.map(String) }),
+          (error: unknown) => callback(fail(error, 'article')),
+        )
+        .catch((error: unknown) => log.error({ err: error, method: 'article' }, 'reply failed'))
     },
   }
 }

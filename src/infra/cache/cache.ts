@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events'
 import { BentoCache, bentostore } from 'bentocache'
 import { memoryDriver } from 'bentocache/drivers/memory'
-import { redisBusDriver } from 'bentocache/drivers/redis'
 import type { Logger } from 'pino'
 import type { RedisClient } from '../redis/redis.js'
 import type { Metrics } from '../metrics.js'
 import { redisLoadLease } from './load-lease.js'
 import { createFillGuard } from './fill-guard.js'
+import { resilientRedisBus } from './redis-bus.js'
 import { guardedRedisDriver } from './redis-l2.js'
 import { bigintJson } from './serializer.js'
 import { drawTtlMs, type EntryPolicy } from './ttl.js'
@@ -102,7 +102,7 @@ export function createCache(options: CacheOptions): Cache {
       guard.readGenerations(driver),
     )
     store = store.useL2Layer(l2)
-    if (options.busRedis) store = store.useBus(redisBusDriver({ connection: options.busRedis }))
+    if (options.busRedis) store = store.useBus(resilientRedisBus(options.busRedis, options.log))
   }
   // A value whose load a delete overtook leaves this node's L1 as soon as it was stored.
   emitter.on('cache:written', ({ key }: { key: string }) => {
@@ -201,9 +201,10 @@ export function createCache(options: CacheOptions): Cache {
       guard.invalidate(keys)
       await bento.deleteMany({ keys })
     },
-    close: () => {
+    async close() {
       options.redis?.off('ready', onReady)
-      return bento.disconnectAll()
+      // Quitting a connection that never came up rejects; the process is stopping either way.
+      await bento.disconnectAll().catch((error: unknown) => log.warn({ err: error }, 'cache close'))
     },
   }
 }
