@@ -151,9 +151,12 @@ describe('createCache', () => {
         const bus = createRedis('redis://127.0.0.1:1', redis.prefix, true)
         bus.on('error', () => undefined)
         onErrorOfDuplicates(bus, () => undefined)
+        // Closing a cache disconnects its L2 connection: this one is its own.
+        const l2 = createRedis(TEST_REDIS_URL!, redis.prefix)
+        await connectRedis(l2)
         const node = createCache({
           enabled: true,
-          redis: redis.redis,
+          redis: l2,
           busRedis: bus,
           prefix: 'cache',
           metrics: createMetrics(),
