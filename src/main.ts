@@ -13,6 +13,7 @@ import { reindex } from './features/search/search.indexing.js'
 import { seedDemo } from './seed/demo.js'
 import { USER_USAGE, userCommand } from './cli/user.js'
 import { adminCommand } from './cli/admin.js'
+import { purgeExpiredState } from './infra/store/purge.js'
 
 const USAGE = `usage: headline <command>
   serve     start the HTTP API and its Socket.IO server (embedded mode migrates and seeds itself)
@@ -38,6 +39,8 @@ async function main(command: string, args: string[], articles: number | undefine
   if (command === 'seed' || (command === 'serve' && embedded)) {
     if (await seedDemo(deps, { articles })) log.info('demo data loaded')
   }
+  if (command === 'serve' && !config.redisUrl)
+    log.info(await purgeExpiredState(deps.db.write), 'expired rows of the embedded stores purged')
   if (command === 'reco') return serveReco(deps, log)
   if (command === 'user')
     return void (process.exitCode = await userCommand(deps, args).finally(() => deps.close()))

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import { AppError } from '../errors.js'
 import type { TokenClaims, TokenService } from '../features/auth/tokens.js'
+import { isDeviceId } from '../infra/ids/device-id.js'
 
 /** Who is calling, as read from the `Authorization` header. */
 export interface Caller {
@@ -8,7 +9,7 @@ export interface Caller {
   readonly tokenSent: boolean
   /** Claims of a valid token, or null. */
   readonly claims: TokenClaims | null
-  /** The device id of `Authorization: Anony <id>` (anonymous feed clients). */
+  /** The device id of `Authorization: Anony <id>` (anonymous feed clients), when well formed. */
   readonly anonymousId: string | null
 }
 
@@ -69,7 +70,8 @@ async function readCaller(request: FastifyRequest, tokens: TokenService): Promis
   const header = request.headers.authorization
   if (!header) return ANONYMOUS
   const [scheme = '', value = ''] = header.trim().split(/\s+/, 2)
-  if (scheme.toLowerCase() === 'anony') return { ...ANONYMOUS, anonymousId: value || null }
+  if (scheme.toLowerCase() === 'anony')
+    return { ...ANONYMOUS, anonymousId: isDeviceId(value) ? value : null }
   if (scheme.toLowerCase() !== 'bearer') return ANONYMOUS
   return { tokenSent: true, claims: value ? await tokens.verify(value) : null, anonymousId: null }
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { isDeviceId } from '../infra/ids/device-id.js'
 import type { SortedSetStore } from '../infra/store/sorted-sets.js'
 import type { FeedRequest } from './recommender.js'
 
@@ -13,20 +13,32 @@ export const SHOWN_PAGES_KEEP = 200
 /** Most feedback signals remembered per viewer (one per action and article). */
 export const SIGNALS_KEEP = 300
 
-/** The viewer of a feed request, or null when nobody is known (no user, no device id). */
+/**
+ * How long a viewer's feed state (shown pages, signals) lives after its last write: anonymous
+ * devices are forgotten after a week, users after 30 days (both are also capped in size).
+ */
+export const STATE_TTL_SECONDS = { user: 30 * 86_400, device: 7 * 86_400 } as const
+
+/**
+ * The viewer of a feed request, or null when nobody is known (no user, and no well-formed device
+ * id: the gRPC service sees the raw string, so it is checked here too).
+ */
 export function viewerOf(request: Pick<FeedRequest, 'viewer' | 'userId'>): Viewer | null {
   if (request.userId !== null)
     return { kind: 'user', id: request.userId, key: `u:${request.userId}` }
-  if (request.viewer === '') return null
+  if (!isDeviceId(request.viewer.replace(/^anony-/, ''))) return null
   return { kind: 'device', key: deviceKey(request.viewer) }
 }
 
 /** The state keys a trace's `userId` may belong to: a user's (digits) and a device's. */
 export function viewerKeysOfTrace(viewer: string): string[] {
-  const keys = [deviceKey(viewer)]
+  const keys = isDeviceId(viewer.replace(/^anony-/, '')) ? [deviceKey(viewer)] : []
   if (/^[1-9]\d{0,18}$/.test(viewer)) keys.unshift(`u:${viewer}`)
   return keys
 }
+
+const ttlOf = (key: string) =>
+  key.startsWith('d:') ? STATE_TTL_SECONDS.device : STATE_TTL_SECONDS.user
 
 /**
  * How a device is named on the wire (`User.user_id`): a device id made of digits only gets an
@@ -36,13 +48,8 @@ export function wireDeviceId(device: string): string {
   return /^\d+$/.test(device) ? `anony-${device}` : device
 }
 
-// Device ids are client-chosen text: long ones are hashed to keep keys short (SQL keys are ≤ 100).
-function deviceKey(device: string): string {
-  const name = wireDeviceId(device)
-  return name.length <= 64
-    ? `d:${name}`
-    : `d:#${createHash('sha256').update(name).digest('hex').slice(0, 40)}`
-}
+// Device ids are checked (≤ 64 characters, `anony-` adds 6): keys stay under SQL's 100.
+const deviceKey = (device: string) => `d:${wireDeviceId(device)}`
 
 const shownKey = (key: string) => `reco:shown:${key}`
 const signalsKey = (key: string) => `reco:signals:${key}`
@@ -96,11 +103,12 @@ export async function markShown(
   }
   const last = members.pop()
   if (last === undefined) return
-  await Promise.all(members.map((member) => store.add(shownKey(key), member, nowMs)))
+  const ttl = ttlOf(key)
+  await Promise.all(members.map((member) => store.add(shownKey(key), member, nowMs, ttl)))
   if (stored + members.length + 1 > SHOWN_PAGES_KEEP) {
-    await store.addCapped(shownKey(key), last, nowMs, SHOWN_PAGES_KEEP)
+    await store.addCapped(shownKey(key), last, nowMs, SHOWN_PAGES_KEEP, ttl)
   } else {
-    await store.add(shownKey(key), last, nowMs)
+    await store.add(shownKey(key), last, nowMs, ttl)
   }
 }
 
@@ -122,7 +130,7 @@ export interface Signal {
  */
 export async function addSignal(store: SortedSetStore, key: string, signal: Signal) {
   const member = [signal.action, signal.articleId, signal.channelId, signal.authorId].join('|')
-  await store.addCapped(signalsKey(key), member, signal.atMs, SIGNALS_KEEP)
+  await store.addCapped(signalsKey(key), member, signal.atMs, SIGNALS_KEEP, ttlOf(key))
 }
 
 /** The viewer's feedback, newest first. */

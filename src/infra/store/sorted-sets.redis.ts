@@ -4,15 +4,17 @@ import type { Scored, SortedSetStore } from './sorted-sets.js'
 /** Sorted sets in Redis, under the original's keys. */
 export function redisSortedSets(redis: RedisClient): SortedSetStore {
   return {
-    async add(key, member, score) {
-      await redis.zadd(key, score, member)
+    async add(key, member, score, ttlSeconds) {
+      if (ttlSeconds === undefined) return void (await redis.zadd(key, score, member))
+      await redis.multi().zadd(key, score, member).expire(key, ttlSeconds).exec()
     },
-    async addCapped(key, member, score, keep) {
-      await redis
+    async addCapped(key, member, score, keep, ttlSeconds) {
+      const write = redis
         .multi()
         .zadd(key, score, member)
         .zremrangebyrank(key, 0, -(keep + 1))
-        .exec()
+      if (ttlSeconds !== undefined) write.expire(key, ttlSeconds)
+      await write.exec()
     },
     async remove(key, members) {
       if (members.length > 0) await redis.zrem(key, ...members)

@@ -3,21 +3,49 @@ import type { Database } from '../db/schema.js'
 import { upsert } from '../db/upsert.js'
 import type { SortedSetStore } from './sorted-sets.js'
 
-/** Sorted sets in the `headline_sorted_set` table (embedded mode). */
-export function sqlSortedSets(db: Kysely<Database>): SortedSetStore {
-  const add = (trx: Kysely<Database>, key: string, member: string, score: number) =>
+type Db = Kysely<Database>
+
+/**
+ * Sorted sets in the `headline_sorted_set` table (embedded mode). A set with a TTL has the
+ * expiry on each row; expired rows are invisible at once and deleted by the next write to the
+ * set or by `purgeSortedSets`.
+ */
+export function sqlSortedSets(db: Db, now: () => number = Date.now): SortedSetStore {
+  const members = (trx: Db, key: string) =>
+    trx
+      .selectFrom('headline_sorted_set')
+      .where('set_key', '=', key)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now())]))
+  // A write with a TTL to an expired set starts a new one, as in Redis: old rows must not come
+  // back. Sets written without a TTL (histories) never hold expiring rows: no extra statements.
+  const write = (key: string, ttlSeconds: number | undefined, body: (trx: Db) => Promise<void>) =>
+    db.transaction().execute(async (trx) => {
+      if (ttlSeconds === undefined) return body(trx)
+      const at = now()
+      await trx
+        .deleteFrom('headline_sorted_set')
+        .where('set_key', '=', key)
+        .where('expires_at', '<=', at)
+        .execute()
+      await body(trx)
+      await trx
+        .updateTable('headline_sorted_set')
+        .set({ expires_at: at + ttlSeconds * 1000 })
+        .where('set_key', '=', key)
+        .execute()
+    })
+  const add = (trx: Db, key: string, member: string, score: number) =>
     upsert(trx, 'headline_sorted_set', { set_key: key, member, score }, ['set_key', 'member'], {
       score,
     }).execute()
-  const members = (trx: Kysely<Database>, key: string) =>
-    trx.selectFrom('headline_sorted_set').where('set_key', '=', key)
 
   return {
-    async add(key, member, score) {
-      await add(db, key, member, score)
+    async add(key, member, score, ttlSeconds) {
+      if (ttlSeconds === undefined) return void (await add(db, key, member, score))
+      await write(key, ttlSeconds, async (trx) => void (await add(trx, key, member, score)))
     },
-    async addCapped(key, member, score, keep) {
-      await db.transaction().execute(async (trx) => {
+    async addCapped(key, member, score, keep, ttlSeconds) {
+      await write(key, ttlSeconds, async (trx) => {
         await add(trx, key, member, score)
         const overflow = await members(trx, key)
           .select('member')
@@ -75,4 +103,13 @@ export function sqlSortedSets(db: Kysely<Database>): SortedSetStore {
       await db.deleteFrom('headline_sorted_set').where('set_key', '=', key).execute()
     },
   }
+}
+
+/** Deletes the rows of expired sets. */
+export async function purgeSortedSets(db: Db, nowMs = Date.now()): Promise<number> {
+  const { numDeletedRows } = await db
+    .deleteFrom('headline_sorted_set')
+    .where('expires_at', '<=', nowMs)
+    .executeTakeFirst()
+  return Number(numDeletedRows)
 }

@@ -9,10 +9,19 @@ export interface Scored {
  * pinned articles): Redis itself in production, an SQL table when embedded.
  */
 export interface SortedSetStore {
-  /** Sets the score of `member` (ZADD). */
-  add(key: string, member: string, score: number): Promise<void>
-  /** Adds `member`, then keeps only the `keep` highest-scored members (ZADD + ZREMRANGEBYRANK). */
-  addCapped(key: string, member: string, score: number, keep: number): Promise<void>
+  /** Sets the score of `member` (ZADD); with `ttlSeconds`, the whole set then expires (EXPIRE). */
+  add(key: string, member: string, score: number, ttlSeconds?: number): Promise<void>
+  /**
+   * Adds `member`, then keeps only the `keep` highest-scored members (ZADD + ZREMRANGEBYRANK);
+   * with `ttlSeconds`, the whole set then expires (EXPIRE).
+   */
+  addCapped(
+    key: string,
+    member: string,
+    score: number,
+    keep: number,
+    ttlSeconds?: number,
+  ): Promise<void>
   /** Removes members (ZREM). */
   remove(key: string, members: readonly string[]): Promise<void>
   /** The score of `member`, or null (ZSCORE). */
