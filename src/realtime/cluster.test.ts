@@ -13,6 +13,7 @@ import { loadConfig } from '../config.js'
 import { localNotifications } from '../infra/events/notifications.js'
 import { createMetrics } from '../infra/metrics.js'
 import { startEmitterPush } from './push.js'
+import { NEW_USER_NAME } from '../features/auth/display-names.js'
 
 // Several processes on one Redis: `serve` A and B (API + sockets) and `im` C (sockets only),
 // spawned from src/main.ts on the test app's database and Redis prefix.
@@ -71,7 +72,7 @@ describe.skipIf(!TEST_REDIS_URL)('realtime across processes (Redis adapter and e
     expect(response.status).toBe(201)
     const expected = {
       user_id: Number(follower.userId),
-      user_name: '14800000001',
+      user_name: expect.stringMatching(NEW_USER_NAME),
       user_photo: expect.stringMatching(/^http/),
       timestamp: expect.any(Number),
     }

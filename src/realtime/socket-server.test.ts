@@ -7,6 +7,7 @@ import { CLIENT_KINDS, Client, connect, type ClientOptions } from '../../test/so
 import { createTokenService } from '../features/auth/tokens.js'
 import { changeUserStatus, USER_STATUS } from '../features/auth/user-status.js'
 import { ARTICLE_STATUS } from '../features/articles/articles.repo.js'
+import { NEW_USER_NAME } from '../features/auth/display-names.js'
 import { CHAT_ERROR_EVENT } from './chat.js'
 import { FALLBACK_TEXT, GREETING_TEXT } from './chat-robot.js'
 import {
@@ -107,7 +108,7 @@ describe.each(CLIENT_KINDS)(
       expect(Date.now() - started).toBeLessThan(1000)
       expect(payload).toEqual({
         user_id: asClientReads(follower.userId),
-        user_name: follower.mobile,
+        user_name: expect.stringMatching(NEW_USER_NAME),
         user_photo: DEFAULT_PHOTO,
         timestamp: expect.any(Number),
       })
@@ -212,7 +213,7 @@ describe('notifications', () => {
     const client = await open(url, 'v2', 'websocket', { token: author.token })
     const expected = {
       user_id: asClientReads(reader.userId),
-      user_name: reader.mobile,
+      user_name: expect.stringMatching(NEW_USER_NAME),
       user_photo: DEFAULT_PHOTO,
       art_id: asClientReads(artId),
       art_title: title,

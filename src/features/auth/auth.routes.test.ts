@@ -8,6 +8,7 @@ import { findUserByMobile } from '../users/users.repo.js'
 import { ACCESS_TOKEN_SECONDS, createTokenService, REFRESH_TOKEN_SECONDS } from './tokens.js'
 import { changeUserStatus } from './user-status.js'
 import { LOGIN_LIMITS } from './login-limits.js'
+import { NEW_USER_NAME } from './display-names.js'
 
 const MOUNTS = ['', '/app']
 const TOO_MANY = { message: 'Too many requests.' }
@@ -260,11 +261,11 @@ describe('login and tokens', () => {
       expect(me.statusCode).toBe(200)
       expect(exactJson(me.body).data.id).toBe(userId)
       const other = await t.app.inject({ url: `${prefix}/v1_0/users/${userId}` })
-      expect(exactJson(other.body).data).toMatchObject({ id: userId, name: '13500000001' })
+      expect(exactJson(other.body).data).toMatchObject({ id: userId })
     }
   })
 
-  it('creates the user on first login only, named after the mobile', async () => {
+  it('creates the user on first login only, with a generated name that hides the mobile', async () => {
     const mobile = '13500000002'
     expect(await findUserByMobile(t.deps.db.read, mobile)).toBeNull()
     const first = await login(t.app, mobile)
@@ -275,7 +276,7 @@ describe('login and tokens', () => {
       message: 'OK',
       data: {
         id: first.userId,
-        name: mobile,
+        name: expect.stringMatching(NEW_USER_NAME),
         photo: 'http://headline.test/uploads/Fkj6tQi3xJwVXi1u2swCElotfdCi',
         mobile,
         gender: 0,
@@ -283,6 +284,23 @@ describe('login and tokens', () => {
         intro: '',
       },
     })
+  })
+
+  it('shows new users under distinct names that never reveal the mobile; old names stay', async () => {
+    const names = new Set<string>()
+    for (let i = 0; i < 20; i++) {
+      const mobile = `1350000${String(100 + i).padStart(4, '0')}`
+      const { userId } = await login(t.app, mobile)
+      const other = await t.app.inject({ url: `/v1_0/users/${userId}` })
+      const { name } = exactJson(other.body).data as { name: string }
+      expect(name).toMatch(NEW_USER_NAME)
+      expect(other.body).not.toContain(mobile.slice(-8))
+      names.add(name)
+    }
+    expect(names.size).toBe(20)
+    const author = await login(t.app, '13911111111') // the demo's author, registered before
+    const me = await t.app.inject({ url: '/v1_0/user', headers: author.auth })
+    expect(exactJson(me.body).data.name).toBe('黑马头条号')
   })
 
   it("issues tokens with the original's payload", async () => {

@@ -7,6 +7,7 @@ import { createUser, findUserByMobile, touchLastLogin } from '../users/users.rep
 import { ACCESS_TOKEN_SECONDS, REFRESH_TOKEN_SECONDS, type TokenClaims } from './tokens.js'
 import { USER_STATUS, isUserEnabled } from './user-status.js'
 import { assertLoginAllowed, countLoginFailure } from './login-limits.js'
+import { newDisplayName } from './display-names.js'
 
 const SMS_CODE_SECONDS = 300
 
@@ -55,21 +56,26 @@ export async function issueTokens(deps: Pick<Deps, 'tokens'>, userId: bigint) {
 export async function login(deps: Deps, mobile: string, code: string, ip: string) {
   if (!(await checkLoginCode(deps, 'app', mobile, code, ip)))
     throw new AppError(400, 'Invalid code.')
-  let user = await findUserByMobile(deps.db.write, mobile)
-  if (!user) {
+  const existing = await findUserByMobile(deps.db.write, mobile)
+  if (!existing) return issueTokens(deps, (await register(deps, mobile)).id)
+  if (existing.status !== USER_STATUS.enabled) throw new AppError(403, 'Invalid user.')
+  await touchLastLogin(deps.db.write, existing.id)
+  return issueTokens(deps, existing.id)
+}
+
+// A unique violation is either a concurrent first login of the mobile (the user now exists) or,
+// rarely, a generated name that is taken (try another).
+async function register(deps: Pick<Deps, 'db' | 'ids'>, mobile: string) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      await createUser(deps.db.write, deps.ids.nextId(), mobile)
+      await createUser(deps.db.write, deps.ids.nextId(), mobile, newDisplayName())
     } catch (error) {
-      // Two first logins of one mobile at once: the other request created the user.
       if (!isUniqueViolation(error)) throw error
     }
-    user = await findUserByMobile(deps.db.write, mobile)
-    if (!user) throw new Error(`user ${mobile} vanished after creation`)
-  } else {
-    if (user.status !== USER_STATUS.enabled) throw new AppError(403, 'Invalid user.')
-    await touchLastLogin(deps.db.write, user.id)
+    const user = await findUserByMobile(deps.db.write, mobile)
+    if (user) return user
   }
-  return issueTokens(deps, user.id)
+  throw new Error(`could not register ${mobile}: every generated name was taken`)
 }
 
 /** A new access token from a refresh token of an enabled user. */

@@ -10,6 +10,7 @@ import { COUNTERS } from '../../infra/store/counters.js'
 import { repairCounters } from '../../jobs/repair-counters.js'
 import { reviewArticles } from '../article-lifecycle/index.js'
 import { forgetArticleComments } from './comments.cache.js'
+import { NEW_USER_NAME } from '../auth/display-names.js'
 
 type Db = TestApp['deps']['db']['write']
 type Headers = Record<string, string>
@@ -486,7 +487,7 @@ describe('comments', () => {
         const newObj = {
           com_id: comId,
           aut_id: user.userId,
-          aut_name: `134${String(mobiles).padStart(8, '0')}`,
+          aut_name: expect.stringMatching(NEW_USER_NAME),
           aut_photo: DEFAULT_PHOTO,
           like_count: 0,
           reply_count: 0,
@@ -555,7 +556,7 @@ describe('comments', () => {
           to: user0.userId,
           payload: {
             user_id: user.userId,
-            user_name: `134${String(mobiles).padStart(8, '0')}`,
+            user_name: expect.stringMatching(NEW_USER_NAME),
             user_photo: DEFAULT_PHOTO,
             art_id: article.id,
             art_title: article.title,

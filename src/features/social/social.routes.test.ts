@@ -22,6 +22,7 @@ type Headers = Record<string, string>
 interface User {
   id: bigint
   mobile: string
+  name: string
   auth: Headers
 }
 
@@ -29,7 +30,8 @@ let mobiles = 0
 async function newUser(app: FastifyInstance): Promise<User> {
   const mobile = `136${String(++mobiles).padStart(8, '0')}`
   const { userId, auth } = await login(app, mobile)
-  return { id: userId, mobile, auth }
+  const { body } = await call(app, 'GET', '/v1_0/user', auth)
+  return { id: userId, mobile, name: body.data.name as string, auth }
 }
 
 async function call(
@@ -79,7 +81,7 @@ async function countsOf(app: FastifyInstance, user: User) {
 
 const item = (user: User, fans_count: number, mutual_follow: boolean) => ({
   id: user.id,
-  name: user.mobile,
+  name: user.name,
   photo: DEFAULT_PHOTO,
   fans_count,
   mutual_follow,
@@ -117,7 +119,12 @@ describe('social', () => {
     const seeded = await Promise.all(
       SEED_USERS.map((user) => findUserByMobile(t.deps.db.read, user.mobile)),
     )
-    const me = { id: seeded[0]!.id, mobile: SEED_USERS[0]!.mobile, auth: (await login(t.app)).auth }
+    const me = {
+      id: seeded[0]!.id,
+      mobile: SEED_USERS[0]!.mobile,
+      name: SEED_USERS[0]!.name,
+      auth: (await login(t.app)).auth,
+    }
     const seededItem = (index: number, fans_count: number, mutual_follow: boolean) => ({
       id: seeded[index]!.id,
       name: SEED_USERS[index]!.name,
@@ -288,7 +295,7 @@ describe('social', () => {
         to: b.id,
         payload: {
           user_id: a.id,
-          user_name: a.mobile,
+          user_name: a.name,
           user_photo: DEFAULT_PHOTO,
           timestamp: expect.any(Number),
         },

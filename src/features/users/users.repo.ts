@@ -80,12 +80,13 @@ export async function findUserByMobile(db: Db, mobile: string): Promise<UserReco
 }
 
 /** Creates the user and its profile row in one transaction; the name starts as the mobile. */
-export async function createUser(db: Db, id: bigint, mobile: string): Promise<void> {
+/** Creates a user with an empty profile (one transaction). */
+export async function createUser(db: Db, id: bigint, mobile: string, name: string): Promise<void> {
   const now = sqlDateTime()
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('user_basic')
-      .values({ user_id: id.toString(), mobile, user_name: mobile, last_login: now })
+      .values({ user_id: id.toString(), mobile, user_name: name, last_login: now })
       .execute()
     await trx.insertInto('user_profile').values({ user_id: id.toString() }).execute()
   })

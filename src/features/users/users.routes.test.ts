@@ -10,6 +10,7 @@ import { NOT_FOUND } from '../../errors.js'
 import { StorageError } from '../../infra/storage/file-storage.js'
 import { COUNTERS } from '../../infra/store/counters.js'
 import { findUserByMobile } from './users.repo.js'
+import { NEW_USER_NAME } from '../auth/display-names.js'
 
 const MOUNTS = ['', '/app']
 const UPLOADS = 'http://headline.test/uploads/'
@@ -246,7 +247,7 @@ describe('users', () => {
         body: { message: 'OK', data: { id: userId, birthday: '2001-12-31' } },
       })
       expect((await get('/v1_0/user/profile', auth)).body.data).toMatchObject({
-        name: '13400000013',
+        name: expect.stringMatching(NEW_USER_NAME),
         gender: 1,
         birthday: '2001-12-31',
         intro: 'first',
@@ -325,7 +326,7 @@ describe('users', () => {
         })
       }
       expect((await get('/v1_0/user/profile', auth)).body.data).toMatchObject({
-        name: '13400000017',
+        name: expect.stringMatching(NEW_USER_NAME),
         intro: '',
       })
       expect((await patchProfile(auth, { name: '十七号' })).status).toBe(201)
@@ -384,7 +385,7 @@ describe('users', () => {
         })
       }
       expect((await get('/v1_0/user', auth)).body.data).toMatchObject({
-        name: '13400000020',
+        name: expect.stringMatching(NEW_USER_NAME),
         photo: DEFAULT_PHOTO,
       })
     })
@@ -500,7 +501,7 @@ describe('users', () => {
       put.mockRestore()
     }
     expect((await get('/v1_0/user', auth)).body.data).toMatchObject({
-      name: '13400000039',
+      name: expect.stringMatching(NEW_USER_NAME),
       photo: DEFAULT_PHOTO,
     })
   })
