@@ -37,6 +37,19 @@ describe('loadConfig', () => {
       recoPort: 8888,
       recoDeadlineMs: 300,
       consoleDir: path.resolve('console/dist'),
+      jobs: {
+        inServe: true,
+        timezone: 'Asia/Shanghai',
+        schedules: {
+          'counter-repair': '0 3 * * *',
+          purge: '30 * * * *',
+          'stats-rollup': '5 * * * *',
+        },
+        lockTtlMs: 30_000,
+        batchSize: 1000,
+        redisWatchMs: 10_000,
+        traceLogRetentionDays: 14,
+      },
     })
   })
 

@@ -1,4 +1,6 @@
 import path from 'node:path'
+import { Cron } from 'croner'
+import { cronVariable, JOB_NAMES, JOB_SCHEDULES, type JobName } from './jobs/names.js'
 
 /** Typed, frozen configuration read once from the environment. */
 export interface Config {
@@ -40,6 +42,25 @@ export interface Config {
   readonly realtimeAttach: boolean
   /** Built admin console served at `/admin` (default: the package's `console/dist`). */
   readonly consoleDir: string
+  readonly jobs: JobsConfig
+}
+
+/** The scheduler's settings. */
+export interface JobsConfig {
+  /** `serve` runs the scheduled jobs (default: only without Redis; `headline jobs` always does). */
+  readonly inServe: boolean
+  /** IANA time zone of the cron patterns and of the statistics' days. */
+  readonly timezone: string
+  /** Cron pattern per job; null when switched off. */
+  readonly schedules: Readonly<Record<JobName, string | null>>
+  /** Lease of a run's Redis lock; renewed at a third of it while the job runs. */
+  readonly lockTtlMs: number
+  /** Ids per batch of the counter repair. */
+  readonly batchSize: number
+  /** How often each node checks Redis for a loss of its data or the end of an outage. */
+  readonly redisWatchMs: number
+  /** Trace-log files older than this many days are deleted by `purge`. */
+  readonly traceLogRetentionDays: number
 }
 
 type Env = Record<string, string | undefined>
@@ -148,9 +169,47 @@ export function loadConfig(env: Env = process.env): Config {
     consoleDir: path.resolve(
       text('CONSOLE_DIR') ?? path.join(import.meta.dirname, '..', 'console', 'dist'),
     ),
+    jobs: {
+      inServe: flag('JOBS', redisUrl === undefined),
+      timezone: jobsTimezone(text('JOBS_TIMEZONE') ?? 'Asia/Shanghai', problems),
+      schedules: jobSchedules(text, problems),
+      lockTtlMs: int('JOBS_LOCK_TTL_MS', 30_000, 1000, 3_600_000),
+      batchSize: int('JOBS_BATCH_SIZE', 1000, 10, 100_000),
+      redisWatchMs: int('JOBS_REDIS_WATCH_MS', 10_000, 50, 600_000),
+      traceLogRetentionDays: int('TRACE_LOG_RETENTION_DAYS', 14, 1, 3650),
+    },
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)
+}
+
+function jobsTimezone(zone: string, problems: string[]): string {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone })
+  } catch {
+    problems.push(`JOBS_TIMEZONE must be an IANA time zone such as Asia/Shanghai, got "${zone}"`)
+  }
+  return zone
+}
+
+// JOBS_<NAME>_CRON=off switches a job off; any other value must be a cron pattern.
+function jobSchedules(text: (name: string) => string | undefined, problems: string[]) {
+  const schedules = {} as Record<JobName, string | null>
+  for (const name of JOB_NAMES) {
+    const variable = cronVariable(name)
+    const raw = text(variable) ?? JOB_SCHEDULES[name]
+    schedules[name] = raw.toLowerCase() === 'off' ? null : raw
+    if (schedules[name] === null) continue
+    try {
+      new Cron(raw, { paused: true }).stop()
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      problems.push(
+        `${variable} must be "off" or a cron pattern such as "0 3 * * *", got "${raw}" (${reason})`,
+      )
+    }
+  }
+  return Object.freeze(schedules)
 }
 
 // The original dialled a bare `host:port`; `grpc://host:port` reads better in a URL variable.

@@ -22,7 +22,8 @@ import {
 import { logSmsSender, type SmsSender } from './infra/sms/sms-sender.js'
 import { localStorage } from './infra/storage/local-storage.js'
 import { DEFAULT_AVATAR_KEY, type FileStorage } from './infra/storage/file-storage.js'
-import { tolerantCounters, type CounterStore } from './infra/store/counters.js'
+import { redisActivity, sqlActivity, type ActivityStore } from './infra/store/activity.js'
+import { tolerantCounters, type TolerantCounterStore } from './infra/store/counters.js'
 import { redisCounters } from './infra/store/counters.redis.js'
 import { sqlCounters } from './infra/store/counters.sql.js'
 import type { SmsCodeStore } from './infra/store/sms-codes.js'
@@ -58,11 +59,13 @@ export interface Deps {
   /** Unset in embedded mode. */
   readonly redis: RedisClient | undefined
   readonly cache: Cache
-  readonly counters: CounterStore
+  readonly counters: TolerantCounterStore
   readonly smsCodes: SmsCodeStore
   /** Rate-limit windows: Redis, or SQL when embedded. */
   readonly rateCounters: RateCounterStore
   readonly sortedSets: SortedSetStore
+  /** Hourly reads, searches and active users: the source of the statistics rollups. */
+  readonly activity: ActivityStore
   readonly notifications: Notifications
   readonly traceLog: TraceLog
   readonly storage: FileStorage
@@ -134,6 +137,7 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     smsCodes: redis ? redisSmsCodes(redis) : sqlSmsCodes(db.write),
     rateCounters: redis ? redisRateCounters(redis) : sqlRateCounters(db.write),
     sortedSets: redis ? redisSortedSets(redis) : sqlSortedSets(db.write),
+    activity: redis ? redisActivity(redis, log) : sqlActivity(db.write, log),
     notifications: localNotifications(),
     traceLog,
     storage: localStorage(path.join(config.dataDir, 'uploads'), config.publicUrl, {

@@ -3,9 +3,11 @@ import { parseArgs } from 'node:util'
 import closeWithGrace from 'close-with-grace'
 import { pino, type Logger } from 'pino'
 import { buildApp } from './app.js'
+import { jobsCommand, JOBS_USAGE, validJobsArgs } from './cli/jobs.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { createDeps } from './deps.js'
 import { migrateToLatest } from './infra/db/migrate.js'
+import { startJobs } from './jobs/index.js'
 import { buildImApp } from './realtime/im-app.js'
 import { startRealtime } from './realtime/socket-server.js'
 import { serveReco } from './reco/reco-command.js'
@@ -24,7 +26,8 @@ const USAGE = `usage: headline <command>
             (--articles N writes N articles instead of 540, e.g. 100000 for benchmarks)
   reindex   rebuild the Elasticsearch / OpenSearch indexes (SEARCH_URL) from the database
 ${USER_USAGE}
-  admin     admin create --account <a> --password <p> [--name <n>]: a super administrator`
+  admin     admin create --account <a> --password <p> [--name <n>]: a super administrator
+${JOBS_USAGE}`
 
 async function main(command: string, args: string[], articles: number | undefined): Promise<void> {
   const config = loadConfig()
@@ -32,7 +35,11 @@ async function main(command: string, args: string[], articles: number | undefine
   const deps = await createDeps(config, { log })
   const embedded = config.databaseUrl === undefined
 
-  if (command === 'migrate' || command === 'seed' || (command === 'serve' && embedded)) {
+  if (
+    command === 'migrate' ||
+    command === 'seed' ||
+    (embedded && ['serve', 'jobs'].includes(command))
+  ) {
     const applied = await migrateToLatest(deps.db.write)
     if (applied.length > 0) log.info({ applied }, 'migrations applied')
   }
@@ -44,6 +51,11 @@ async function main(command: string, args: string[], articles: number | undefine
   if (command === 'reco') return serveReco(deps, log)
   if (command === 'user')
     return void (process.exitCode = await userCommand(deps, args).finally(() => deps.close()))
+  if (command === 'jobs') {
+    const code = await jobsCommand(deps, args)
+    if (code !== undefined) process.exitCode = code
+    return
+  }
   if (command === 'reindex') {
     await reindex(deps)
     return deps.close()
@@ -56,8 +68,10 @@ async function main(command: string, args: string[], articles: number | undefine
   if (command === 'serve') deps.search.start()
   const attach = command === 'im' || config.realtimeAttach
   const realtime = await startRealtime(deps, attach ? app.server : undefined)
+  const jobs = command === 'serve' ? startJobs(deps, { schedule: config.jobs.inServe }) : undefined
   closeWithGrace({ delay: 10_000, logger: log }, async ({ err }) => {
     if (err) log.error({ err }, 'shutting down after an error')
+    await jobs?.stop()
     await realtime.close()
     await app.close()
     await deps.close()
@@ -84,7 +98,8 @@ const { positionals, values } = parseArgs({
 const command = positionals[0] ?? 'serve'
 const articles = values.articles === undefined ? undefined : Number(values.articles)
 if (
-  !['serve', 'im', 'reco', 'migrate', 'seed', 'reindex', 'user'].includes(command) ||
+  !['serve', 'im', 'reco', 'migrate', 'seed', 'reindex', 'user', 'jobs'].includes(command) ||
+  (command === 'jobs' && !validJobsArgs(positionals.slice(1))) ||
   (articles !== undefined && !(Number.isInteger(articles) && articles > 0))
 ) {
   console.error(USAGE)

@@ -6,7 +6,7 @@ import { exactJson } from './json.js'
 import { login } from './login.js'
 import { toId } from '../src/infra/db/values.js'
 import type { CounterName } from '../src/infra/store/counters.js'
-import { repairCounters } from '../src/jobs/repair-counters.js'
+import { repairCounters } from '../src/jobs/counter-repair.js'
 
 import type { Headers } from './inject.js'
 export { send, type Headers } from './inject.js'

@@ -3,7 +3,7 @@ import { createCache } from '../src/infra/cache/cache.js'
 import type { Databases } from '../src/infra/db/database.js'
 import { sqlDateTime } from '../src/infra/db/values.js'
 import { createMetrics } from '../src/infra/metrics.js'
-import { COUNTERS, type CounterStore } from '../src/infra/store/counters.js'
+import { COUNTERS, tolerantCounters, type TolerantCounterStore } from '../src/infra/store/counters.js'
 import { redisCounters } from '../src/infra/store/counters.redis.js'
 import { sqlCounters } from '../src/infra/store/counters.sql.js'
 import type { SortedSetStore } from '../src/infra/store/sorted-sets.js'
@@ -22,7 +22,7 @@ export interface RecoFixture {
     db: Databases
     cache: ReturnType<typeof createCache>
     sortedSets: SortedSetStore
-    counters: CounterStore
+    counters: TolerantCounterStore
     log: Logger
   }
   /** Adds an approved article created `hoursAgo` before T0. */
@@ -59,7 +59,7 @@ export async function openRecoFixture(): Promise<RecoFixture> {
   }
   const log = pino({ level: 'silent' })
   const cache = createCache({ enabled: false, prefix: 'cache', metrics: createMetrics(), log })
-  const counters = redis ? redisCounters(redis.redis) : sqlCounters(db.write)
+  const counters = tolerantCounters(redis ? redisCounters(redis.redis) : sqlCounters(db.write), log)
   const sortedSets = redis ? redisSortedSets(redis.redis) : sqlSortedSets(db.write)
   const channels = new Set<number>()
   const users = new Set<bigint>()

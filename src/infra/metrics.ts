@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
 /** Prometheus metrics of one process; each app instance gets its own registry. */
 export interface Metrics {
@@ -7,6 +7,11 @@ export interface Metrics {
   readonly cacheLoads: Histogram<'entry' | 'outcome'>
   readonly httpRequests: Histogram<'method' | 'route' | 'status'>
   readonly dbQueries: Histogram<'outcome'>
+  /** Job runs by outcome (`ok`, `failed`, `lost-lock`). */
+  readonly jobRuns: Counter<'job' | 'outcome'>
+  readonly jobSeconds: Histogram<'job'>
+  /** Unix time of each job's last successful run in this process. */
+  readonly jobLastSuccess: Gauge<'job'>
 }
 
 /** Creates the registry with process metrics and Headline's own. */
@@ -40,6 +45,25 @@ export function createMetrics(): Metrics {
       help: 'SQL query latency',
       labelNames: ['outcome'],
       buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+      registers: [registry],
+    }),
+    jobRuns: new Counter({
+      name: 'headline_job_runs_total',
+      help: 'Job runs by job and outcome (ok, failed, lost-lock)',
+      labelNames: ['job', 'outcome'],
+      registers: [registry],
+    }),
+    jobSeconds: new Histogram({
+      name: 'headline_job_duration_seconds',
+      help: 'Duration of job runs',
+      labelNames: ['job'],
+      buckets: [0.1, 1, 5, 15, 60, 300, 1800],
+      registers: [registry],
+    }),
+    jobLastSuccess: new Gauge({
+      name: 'headline_job_last_success_timestamp_seconds',
+      help: 'Unix time of the last successful run of each job in this process',
+      labelNames: ['job'],
       registers: [registry],
     }),
   }

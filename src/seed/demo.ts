@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js'
 import { Snowflake } from '../infra/ids/snowflake.js'
 import type { ArticleBasicTable, CommentTable, Database } from '../infra/db/schema.js'
 import { msOfDateTime, sqlDateTime } from '../infra/db/values.js'
-import { repairCounters } from '../jobs/repair-counters.js'
+import { repairCounters } from '../jobs/counter-repair.js'
 import { coverSvg } from './covers.js'
 import { CHANNEL_TOPICS, COMMENTS, REPLIES, SENTENCES, TITLE_PATTERNS } from './texts.js'
 

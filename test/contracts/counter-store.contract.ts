@@ -67,50 +67,51 @@ export function counterStoreContract(name: string, open: () => Promise<CounterSt
       expect(await store.getMany(COUNTERS.userFollowers, [high, low])).toEqual([5, 2])
     })
 
-    it('reset replaces the whole counter and drops zero counts', async () => {
-      const [old, kept, added, zero] = [freshId(), freshId(), freshId(), freshId()]
-      await store.incr(COUNTERS.userArticles, old, 4)
-      await store.incr(COUNTERS.userArticles, kept, 1)
-      await store.reset(
-        COUNTERS.userArticles,
-        new Map([
-          [kept, 7],
-          [added, 2],
-          [zero, 0],
-        ]),
-      )
-      expect(await store.getMany(COUNTERS.userArticles, [old, kept, added, zero])).toEqual([
-        0, 7, 2, 0,
+    it('setMany writes only where the count is still the expected one, and 0 removes', async () => {
+      const [a, b, c, d] = [freshId(), freshId(), freshId(), freshId()]
+      await store.incr(COUNTERS.userArticles, a, 4)
+      await store.incr(COUNTERS.userArticles, b, 1)
+      await store.incr(COUNTERS.userArticles, d, -3)
+      const written = await store.setMany(COUNTERS.userArticles, [
+        { id: a, expected: 4, value: 7 },
+        { id: b, expected: 2, value: 9 }, // changed meanwhile: left alone
+        { id: c, expected: 0, value: 2 }, // absent counts as 0
+        { id: d, expected: -3, value: 0 },
       ])
-      expect(await store.incr(COUNTERS.userArticles, zero)).toBe(1)
-      await store.reset(COUNTERS.userArticles, new Map())
-      expect(await store.getMany(COUNTERS.userArticles, [kept, added, zero])).toEqual([0, 0, 0])
+      expect(written).toBe(3)
+      expect(await store.getMany(COUNTERS.userArticles, [a, b, c, d])).toEqual([7, 1, 2, 0])
+      const page = await store.scan(COUNTERS.userArticles, undefined, 1000)
+      expect(page.entries.some(([id]) => id === d)).toBe(false)
+      expect(await store.setMany(COUNTERS.userArticles, [])).toBe(0)
     })
 
-    it('reset of a large counter is seen whole or not at all by concurrent readers', async () => {
-      const ids = Array.from({ length: 2500 }, () => freshId())
-      await store.reset(COUNTERS.articleCollecting, new Map(ids.map((id) => [id, 1])))
-      const probe = [ids[0]!, ids[1249]!, ids[2499]!]
-      const reads: number[][] = []
-      const reading = (async () => {
-        for (let i = 0; i < 20; i++)
-          reads.push(await store.getMany(COUNTERS.articleCollecting, probe))
-      })()
-      await store.reset(COUNTERS.articleCollecting, new Map(ids.map((id) => [id, 2])))
-      await reading
-      for (const read of reads) expect([[1, 1, 1].join(), [2, 2, 2].join()]).toContain(read.join())
-      expect(await store.getMany(COUNTERS.articleCollecting, probe)).toEqual([2, 2, 2])
+    it('scan pages through every member exactly once, ids above 2^53 exact', async () => {
+      const ids = Array.from({ length: 250 }, () => freshId())
+      await store.setMany(
+        COUNTERS.articleCollecting,
+        ids.map((id, i) => ({ id, expected: 0, value: i + 1 })),
+      )
+      const seen = new Map<bigint, number>()
+      let cursor: string | undefined
+      for (;;) {
+        const page = await store.scan(COUNTERS.articleCollecting, cursor, 40)
+        for (const [id, n] of page.entries) seen.set(id, n)
+        if (page.next === null) break
+        cursor = page.next
+      }
+      for (const [i, id] of ids.entries()) expect(seen.get(id)).toBe(i + 1)
     })
 
     it('keeps counters of different names independent', async () => {
       const id = freshId()
       await store.incr(COUNTERS.articleComments, id, 3)
       await store.incr(COUNTERS.commentReplies, id, 8)
-      await store.reset(COUNTERS.articleDislike, new Map([[id, 5]]))
+      await store.setMany(COUNTERS.articleDislike, [{ id, expected: 0, value: 5 }])
       expect(await store.get(COUNTERS.articleComments, id)).toBe(3)
       expect(await store.get(COUNTERS.commentReplies, id)).toBe(8)
       expect(await store.get(COUNTERS.articleDislike, id)).toBe(5)
-      await store.reset(COUNTERS.articleComments, new Map())
+      await store.setMany(COUNTERS.articleComments, [{ id, expected: 3, value: 0 }])
+      expect(await store.get(COUNTERS.articleComments, id)).toBe(0)
       expect(await store.get(COUNTERS.commentReplies, id)).toBe(8)
       expect(await store.get(COUNTERS.articleDislike, id)).toBe(5)
     })

@@ -145,6 +145,7 @@ async function recordRead(deps: Deps, id: bigint, authorId: bigint, userId: bigi
   const writes = [
     deps.counters.incr(COUNTERS.articleReading, id),
     deps.counters.incr(COUNTERS.userArticlesReading, authorId),
+    deps.activity.record({ kind: 'read', userId }).then(() => 0),
   ]
   if (userId !== null) writes.push(recordReading(deps, userId, id).then(() => 0))
   const results = await Promise.allSettled(writes)

@@ -11,7 +11,7 @@ export const SUGGESTION_LIMIT = 10
 
 type SearchDeps = Pick<
   Deps,
-  'search' | 'sortedSets' | 'log' | 'cache' | 'db' | 'counters' | 'storage'
+  'search' | 'sortedSets' | 'log' | 'cache' | 'db' | 'counters' | 'storage' | 'activity'
 >
 
 /** Runs an engine call; an unreachable engine becomes 503, nothing else is affected. */
@@ -33,6 +33,7 @@ export async function searchArticles(
   const { q, page, perPage, userId } = options
   const found = await engine(deps, () => deps.search.search(q, { page, perPage }))
   const keyword = q.trim()
+  if (page === 1) await deps.activity.record({ kind: 'search', userId, keyword })
   if (userId !== null && page === 1 && keyword) {
     // As the original: history is a side effect that must not fail the search.
     await recordSearch(deps, userId, keyword).catch((error: unknown) =>

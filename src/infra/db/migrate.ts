@@ -5,6 +5,7 @@ import * as sortedSets from './migrations/0002-sorted-sets.js'
 import * as expiringState from './migrations/0020-expiring-state.js'
 import * as statRollups from './migrations/0040-stat-rollups.js'
 import * as jobRuns from './migrations/0041-job-runs.js'
+import * as jobIndexes from './migrations/0042-job-indexes.js'
 import * as mediaPlatform from './migrations/0050-media-platform.js'
 import * as mis from './migrations/0060-mis.js'
 import * as misPermissions from './migrations/0061-mis-permissions.js'
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0020-expiring-state': expiringState,
   '0040-stat-rollups': statRollups,
   '0041-job-runs': jobRuns,
+  '0042-job-indexes': jobIndexes,
   '0050-media-platform': mediaPlatform,
   '0060-mis': mis,
   '0061-mis-permissions': misPermissions,

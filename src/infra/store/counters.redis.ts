@@ -1,7 +1,21 @@
 import type { RedisClient } from '../redis/redis.js'
 import type { CounterStore } from './counters.js'
 
-const RESET_CHUNK = 1000
+// Compare-and-set of several members: ARGV = id, expected, value, id, expected, value, …
+const SET_IF_UNCHANGED = `
+local written = 0
+for i = 1, #ARGV, 3 do
+  local current = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[i]) or '0')
+  if current == tonumber(ARGV[i + 1]) then
+    if tonumber(ARGV[i + 2]) == 0 then
+      redis.call('ZREM', KEYS[1], ARGV[i])
+    else
+      redis.call('ZADD', KEYS[1], ARGV[i + 2], ARGV[i])
+    end
+    written = written + 1
+  end
+end
+return written`
 
 /** Counters in the original's Redis sorted sets. */
 export function redisCounters(redis: RedisClient): CounterStore {
@@ -25,17 +39,20 @@ export function redisCounters(redis: RedisClient): CounterStore {
     async incr(name, id, by = 1) {
       return Number(await redis.zincrby(name, by, id.toString()))
     },
-    async reset(name, counts) {
-      // One transaction, so readers never see the counter half rebuilt.
-      const multi = redis.multi().del(name)
-      const entries = [...counts].filter(([, count]) => count !== 0)
-      for (let i = 0; i < entries.length; i += RESET_CHUNK) {
-        const args = entries
-          .slice(i, i + RESET_CHUNK)
-          .flatMap(([id, count]) => [count, id.toString()])
-        multi.zadd(name, ...args)
+    async scan(name, cursor, limit) {
+      const [next, flat] = await redis.zscan(name, cursor ?? '0', 'COUNT', limit)
+      const entries: [bigint, number][] = []
+      for (let i = 0; i < flat.length; i += 2) {
+        // A member that is not an id was never written by Headline: report it as id 0.
+        const member = flat[i]!
+        entries.push([/^\d+$/.test(member) ? BigInt(member) : 0n, Number(flat[i + 1])])
       }
-      await multi.exec()
+      return { entries, next: next === '0' ? null : next }
+    },
+    async setMany(name, writes) {
+      if (writes.length === 0) return 0
+      const args = writes.flatMap((w) => [w.id.toString(), w.expected, w.value])
+      return Number(await redis.eval(SET_IF_UNCHANGED, 1, name, ...args))
     },
   }
 }

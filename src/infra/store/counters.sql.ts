@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
+import { isMysql } from '../db/dialect.js'
 import { upsert } from '../db/upsert.js'
 import { toId, toInt } from '../db/values.js'
 import type { CounterStore } from './counters.js'
@@ -58,18 +59,46 @@ export function sqlCounters(db: Kysely<Database>): CounterStore {
         return toInt(row.score)
       })
     },
-    async reset(name, counts) {
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('headline_counter').where('name', '=', name).execute()
-        const rows = [...counts]
-          .filter(([, score]) => score !== 0)
-          .map(([id, score]) => ({ name, member: id.toString(), score }))
-        for (let i = 0; i < rows.length; i += 500) {
+    async scan(name, cursor, limit) {
+      let query = table
+        .select(['member', 'score'])
+        .where('name', '=', name)
+        .orderBy('member')
+        .limit(limit)
+      if (cursor !== undefined) query = query.where('member', '>', cursor)
+      const rows = await query.execute()
+      const entries = rows.map((row): [bigint, number] => [toId(row.member), toInt(row.score)])
+      const last = entries.at(-1)
+      return { entries, next: rows.length < limit || !last ? null : last[0].toString() }
+    },
+    async setMany(name, writes) {
+      if (writes.length === 0) return 0
+      return db.transaction().execute(async (trx) => {
+        const members = writes.map((w) => w.id.toString())
+        let read = trx
+          .selectFrom('headline_counter')
+          .select(['member', 'score'])
+          .where('name', '=', name)
+          .where('member', 'in', members)
+        if (isMysql(db as unknown as Kysely<unknown>)) read = read.forUpdate()
+        const rows = await read.execute()
+        const current = new Map(rows.map((row) => [toId(row.member), toInt(row.score)]))
+        const due = writes.filter((w) => (current.get(w.id) ?? 0) === w.expected)
+        const removed = due.filter((w) => w.value === 0).map((w) => w.id.toString())
+        if (removed.length > 0) {
           await trx
-            .insertInto('headline_counter')
-            .values(rows.slice(i, i + 500))
+            .deleteFrom('headline_counter')
+            .where('name', '=', name)
+            .where('member', 'in', removed)
             .execute()
         }
+        for (const w of due.filter((w) => w.value !== 0)) {
+          const row = { name, member: w.id.toString(), score: w.value }
+          await upsert(trx, 'headline_counter', row, ['name', 'member'], {
+            score: w.value,
+          }).execute()
+        }
+        return due.length
       })
     },
   }

@@ -35,7 +35,7 @@ describe.skipIf(!TEST_REDIS_URL)('on Redis', () => {
       const store = redisCounters(t.redis)
       const id = 2n ** 60n + 12345n
       await store.incr(COUNTERS.userArticlesReading, id, 3)
-      await store.reset(COUNTERS.articleReading, new Map([[id, 9]]))
+      await store.setMany(COUNTERS.articleReading, [{ id, expected: 0, value: 9 }])
       expect(await t.raw.type('count:user:arts:reading')).toBe('zset')
       expect(await t.raw.zrange('count:user:arts:reading', 0, -1, 'WITHSCORES')).toEqual([
         id.toString(),
@@ -59,7 +59,8 @@ describe('tolerantCounters', () => {
     getMany: () => Promise.reject(down),
     getEach: () => Promise.reject(down),
     incr: () => Promise.reject(down),
-    reset: () => Promise.reject(down),
+    scan: () => Promise.reject(down),
+    setMany: () => Promise.reject(down),
   }
   const log = pino({ level: 'silent' })
 
@@ -79,7 +80,8 @@ describe('tolerantCounters', () => {
       getMany: async (_name, ids) => ids.map(() => 5),
       getEach: async (names) => names.map(() => 6),
       incr: async (_name, _id, by = 1) => 10 + by,
-      reset: async () => undefined,
+      scan: async () => ({ entries: [], next: null }),
+      setMany: async () => 0,
     }
     const counters = tolerantCounters(working, log)
     expect(await counters.get(COUNTERS.articleReading, 1n)).toBe(4)
@@ -88,9 +90,36 @@ describe('tolerantCounters', () => {
     expect(await counters.incr(COUNTERS.articleReading, 1n, -1)).toBe(9)
   })
 
-  it('lets a failed reset fail: the repair job must know', async () => {
-    await expect(
-      tolerantCounters(failing, log).reset(COUNTERS.articleReading, new Map()),
-    ).rejects.toBe(down)
+  it('never reads below 0: a decrement that landed on a lost counter shows as 0', async () => {
+    const negative: CounterStore = {
+      get: async () => -2,
+      getMany: async (_name, ids) => ids.map(() => -1),
+      getEach: async (names) => names.map((_, i) => i - 1),
+      incr: async () => -3,
+      scan: async () => ({ entries: [], next: null }),
+      setMany: async () => 0,
+    }
+    const counters = tolerantCounters(negative, log)
+    expect(await counters.get(COUNTERS.articleLiking, 1n)).toBe(0)
+    expect(await counters.getMany(COUNTERS.articleLiking, [1n, 2n])).toEqual([0, 0])
+    expect(await counters.getEach([COUNTERS.userLiked, COUNTERS.userArticles], 1n)).toEqual([0, 0])
+    expect(await counters.incr(COUNTERS.articleLiking, 1n, -1)).toBe(0)
+  })
+
+  it('remembers the increments it dropped, summed per counter and id, until taken', async () => {
+    const counters = tolerantCounters(failing, log)
+    await counters.incr(COUNTERS.articleComments, 7n)
+    await counters.incr(COUNTERS.articleComments, 7n)
+    await counters.incr(COUNTERS.commentLiking, 9n, -1)
+    const missed = counters.takeMissed()
+    expect(missed.get(COUNTERS.articleComments)).toEqual(new Map([[7n, 2]]))
+    expect(missed.get(COUNTERS.commentLiking)).toEqual(new Map([[9n, -1]]))
+    expect(counters.takeMissed().size).toBe(0)
+  })
+
+  it('lets a failed repair write fail: the repair job must know', async () => {
+    await expect(tolerantCounters(failing, log).setMany(COUNTERS.articleReading, [])).rejects.toBe(
+      down,
+    )
   })
 })

@@ -29,32 +29,80 @@ export interface CounterStore {
   getEach(names: readonly CounterName[], id: bigint): Promise<number[]>
   /** Adds `by` (may be negative) and returns the new count. */
   incr(name: CounterName, id: bigint, by?: number): Promise<number>
-  /** Replaces the whole counter with `counts` (the repair job's rebuild from SQL). */
-  reset(name: CounterName, counts: ReadonlyMap<bigint, number>): Promise<void>
+  /** A page of stored members (any order) after `cursor` (start with `undefined`); `next` null at the end. */
+  scan(name: CounterName, cursor: string | undefined, limit: number): Promise<CounterPage>
+  /**
+   * Writes each `value` only where the stored count still equals `expected` (0 when absent), so
+   * increments that land meanwhile are never overwritten; a value of 0 removes the member.
+   * Returns how many were written.
+   */
+  setMany(name: CounterName, writes: readonly CounterWrite[]): Promise<number>
+}
+
+/** One page of a counter's members and counts. */
+export interface CounterPage {
+  entries: [bigint, number][]
+  next: string | null
+}
+
+/** A compare-and-set of one member's count (the repair job's correction). */
+export interface CounterWrite {
+  id: bigint
+  expected: number
+  value: number
+}
+
+/** Increments dropped while the store was down, per counter and id (summed). */
+export type MissedIncrements = Map<CounterName, Map<bigint, number>>
+
+/** The counter store the app uses: reads never below 0, and it remembers dropped increments. */
+export interface TolerantCounterStore extends CounterStore {
+  /** The store itself, failures and negative counts included (for the repair job). */
+  readonly raw: CounterStore
+  /** Returns the increments dropped since the last call and forgets them. */
+  takeMissed(): MissedIncrements
 }
 
 /**
  * Reads answer 0 and increments are dropped (and logged) while the store is down, so a
  * Redis outage slows nothing and fails no request; the counter repair puts them right later.
  */
-export function tolerantCounters(store: CounterStore, log: Logger): CounterStore {
+export function tolerantCounters(store: CounterStore, log: Logger): TolerantCounterStore {
   const warn = (error: unknown, op: string, name: string) =>
     log.warn({ err: error, counter: name }, `counter ${op} failed; degraded`)
+  // A count below 0 is always wrong (a decrement that landed on a lost counter): show 0.
+  const floor = (n: number) => Math.max(0, n)
+  let missed: MissedIncrements = new Map()
+  const remember = (name: CounterName, id: bigint, by: number) => {
+    const ids = missed.get(name) ?? new Map<bigint, number>()
+    missed.set(name, ids.set(id, (ids.get(id) ?? 0) + by))
+  }
   return {
+    raw: store,
     get: (name, id) =>
-      store.get(name, id).catch((error: unknown) => (warn(error, 'read', name), 0)),
+      store.get(name, id).then(floor, (error: unknown) => (warn(error, 'read', name), 0)),
     getMany: (name, ids) =>
-      store.getMany(name, ids).catch((error: unknown) => {
-        warn(error, 'read', name)
-        return ids.map(() => 0)
-      }),
+      store.getMany(name, ids).then(
+        (counts) => counts.map(floor),
+        (error: unknown) => (warn(error, 'read', name), ids.map(() => 0)),
+      ),
     getEach: (names, id) =>
-      store.getEach(names, id).catch((error: unknown) => {
-        warn(error, 'read', names.join(','))
-        return names.map(() => 0)
+      store.getEach(names, id).then(
+        (counts) => counts.map(floor),
+        (error: unknown) => (warn(error, 'read', names.join(',')), names.map(() => 0)),
+      ),
+    incr: (name, id, by = 1) =>
+      store.incr(name, id, by).then(floor, (error: unknown) => {
+        warn(error, 'increment', name)
+        remember(name, id, by)
+        return 0
       }),
-    incr: (name, id, by) =>
-      store.incr(name, id, by).catch((error: unknown) => (warn(error, 'increment', name), 0)),
-    reset: (name, counts) => store.reset(name, counts),
+    scan: (name, cursor, limit) => store.scan(name, cursor, limit),
+    setMany: (name, writes) => store.setMany(name, writes),
+    takeMissed() {
+      const taken = missed
+      missed = new Map()
+      return taken
+    },
   }
 }

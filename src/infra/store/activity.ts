@@ -1,0 +1,137 @@
+import { sql, type Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import type { Database } from '../db/schema.js'
+import { upsert } from '../db/upsert.js'
+import { toInt } from '../db/values.js'
+import type { RedisClient } from '../redis/redis.js'
+
+/** A read of an article or a search, by a user when known (the source of the statistics). */
+export interface ActivityEvent {
+  kind: 'read' | 'search'
+  userId: bigint | null
+  /** The search's keyword. */
+  keyword?: string
+}
+
+/** What one hour recorded. */
+export interface HourActivity {
+  reads: number
+  searches: number
+  /** Ids of the users who read or searched. */
+  users: Set<string>
+  /** Searches per keyword. */
+  keywords: Map<string, number>
+}
+
+/** Hourly activity buckets: Redis sorted sets (kept 8 days) or SQL rows when embedded. */
+export interface ActivityStore {
+  /** Counts the event in the hour of `nowMs`; never fails (statistics are not worth a request). */
+  record(event: ActivityEvent, nowMs?: number): Promise<void>
+  /** The activity of the UTC hour `hour` (whole hours since the epoch). */
+  hour(hour: number): Promise<HourActivity>
+  /** Forgets hours before `hour` (the SQL rows; Redis keys expire by themselves). */
+  forgetBefore(hour: number): Promise<number>
+}
+
+/** How long Redis keeps an hour's buckets. */
+const KEEP_SECONDS = 8 * 24 * 3600
+const KEYWORD_MAX = 100
+// Six digits until 2084, so key order is hour order.
+type Part = 'events' | 'users' | 'keywords'
+const bucket = (hour: number, part: Part) => `stats:${String(hour).padStart(6, '0')}:${part}`
+
+/** The UTC hour (since the epoch) of a time. */
+export const hourOf = (ms: number) => Math.floor(ms / 3_600_000)
+
+function increments(event: ActivityEvent): [Part, string, 'add' | 'incr'][] {
+  const out: [Part, string, 'add' | 'incr'][] = [
+    ['events', event.kind === 'read' ? 'reads' : 'searches', 'incr'],
+  ]
+  if (event.userId !== null) out.push(['users', event.userId.toString(), 'add'])
+  const keyword = event.keyword?.trim().slice(0, KEYWORD_MAX)
+  if (event.kind === 'search' && keyword) out.push(['keywords', keyword, 'incr'])
+  return out
+}
+
+function toHour(events: Map<string, number>, users: string[], keywords: Map<string, number>) {
+  return {
+    reads: events.get('reads') ?? 0,
+    searches: events.get('searches') ?? 0,
+    users: new Set(users),
+    keywords,
+  }
+}
+
+/** Activity in Redis: `stats:<hour>:events|users|keywords` sorted sets. */
+export function redisActivity(redis: RedisClient, log: Logger): ActivityStore {
+  const scores = async (key: string) => {
+    const flat = await redis.zrange(key, 0, -1, 'WITHSCORES')
+    const map = new Map<string, number>()
+    for (let i = 0; i < flat.length; i += 2) map.set(flat[i]!, Number(flat[i + 1]))
+    return map
+  }
+  return {
+    async record(event, nowMs = Date.now()) {
+      const hour = hourOf(nowMs)
+      const multi = redis.multi()
+      for (const [part, member, op] of increments(event)) {
+        const key = bucket(hour, part)
+        if (op === 'incr') multi.zincrby(key, 1, member)
+        else multi.zadd(key, 1, member)
+        multi.expire(key, KEEP_SECONDS)
+      }
+      await multi.exec().catch((error: unknown) => log.warn({ err: error }, 'activity lost'))
+    },
+    async hour(hour) {
+      const [events, users, keywords] = await Promise.all([
+        scores(bucket(hour, 'events')),
+        scores(bucket(hour, 'users')),
+        scores(bucket(hour, 'keywords')),
+      ])
+      return toHour(events, [...users.keys()], keywords)
+    },
+    forgetBefore: async () => 0,
+  }
+}
+
+/** Activity in the `headline_sorted_set` table under the same keys (embedded mode). */
+export function sqlActivity(db: Kysely<Database>, log: Logger): ActivityStore {
+  const scores = async (key: string) => {
+    const rows = await db
+      .selectFrom('headline_sorted_set')
+      .select(['member', 'score'])
+      .where('set_key', '=', key)
+      .execute()
+    return new Map(rows.map((row) => [row.member, toInt(row.score)]))
+  }
+  return {
+    async record(event, nowMs = Date.now()) {
+      const hour = hourOf(nowMs)
+      try {
+        for (const [part, member, op] of increments(event)) {
+          const row = { set_key: bucket(hour, part), member, score: 1 }
+          const update = op === 'incr' ? { score: sql<number>`score + 1` } : { score: 1 }
+          await upsert(db, 'headline_sorted_set', row, ['set_key', 'member'], update).execute()
+        }
+      } catch (error) {
+        log.warn({ err: error }, 'activity lost')
+      }
+    },
+    async hour(hour) {
+      const [events, users, keywords] = await Promise.all([
+        scores(bucket(hour, 'events')),
+        scores(bucket(hour, 'users')),
+        scores(bucket(hour, 'keywords')),
+      ])
+      return toHour(events, [...users.keys()], keywords)
+    },
+    async forgetBefore(hour) {
+      const result = await db
+        .deleteFrom('headline_sorted_set')
+        .where('set_key', '>=', 'stats:')
+        .where('set_key', '<', bucket(hour, 'events').slice(0, 'stats:000000'.length))
+        .executeTakeFirst()
+      return Number(result.numDeletedRows)
+    },
+  }
+}

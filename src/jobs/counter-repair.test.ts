@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildTestApp, type TestApp } from '../../test/app.js'
+import { approvedArticles, approvedComments } from '../../test/interactions.js'
+import { exactJson } from '../../test/json.js'
+import { login } from '../../test/login.js'
+import { COUNTERS, type CounterName } from '../infra/store/counters.js'
+import { ALL_COUNTERS, counterRepairJob, repairCounters } from './counter-repair.js'
+import { lastRuns } from './runs.repo.js'
+import { createJobLocks, runJob } from './runner.js'
+
+/** Sets a stored count to exactly `value`, whatever it was (0 removes the member). */
+async function force(t: TestApp, name: CounterName, id: bigint, value: number) {
+  const raw = t.deps.counters.raw
+  const expected = await raw.get(name, id)
+  expect(await raw.setMany(name, [{ id, expected, value }])).toBe(1)
+}
+
+async function profile(t: TestApp, id: bigint) {
+  const response = await t.app.inject({ url: `/v1_0/users/${id}` })
+  expect(response.statusCode).toBe(200)
+  const data = exactJson(response.body).data
+  return [data.art_count, data.follow_count, data.fans_count, data.like_count] as number[]
+}
+
+async function article(t: TestApp, id: bigint) {
+  const response = await t.app.inject({ url: `/v1_0/articles/${id}` })
+  expect(response.statusCode).toBe(200)
+  const data = exactJson(response.body).data
+  return { comments: data.comm_count as number, likes: data.like_count as number }
+}
+
+describe('counter-repair', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await buildTestApp()
+  })
+  afterAll(() => t?.close())
+
+  it('puts counters broken every way right in one run, writing only what differs', async () => {
+    const author = (await login(t.app, '13911111111')).userId
+    const [target] = await approvedArticles(t, 1)
+    const [comment] = await approvedComments(t, 1)
+    const profileBefore = await profile(t, author)
+    const articleBefore = await article(t, target!.id)
+    // Nothing differs on live data: a run writes nothing (it saves the read counts' checkpoint).
+    const clean = await repairCounters(t.deps)
+    for (const name of ALL_COUNTERS) expect(clean[name]).toBe(0)
+    const replies = await t.deps.counters.get(COUNTERS.commentReplies, comment!)
+    const reads = await t.deps.counters.raw.get(COUNTERS.articleReading, target!.id)
+    expect(profileBefore[0]).toBeGreaterThan(0)
+
+    await force(t, COUNTERS.userArticles, author, profileBefore[0]! + 5) // too high
+    await force(t, COUNTERS.userFollowers, author, 0) // missing
+    await force(t, COUNTERS.userLiked, author, -2) // negative
+    await force(t, COUNTERS.articleComments, target!.id, articleBefore.comments + 3) // too high
+    await force(t, COUNTERS.articleLiking, target!.id, -4) // negative
+    await force(t, COUNTERS.commentReplies, comment!, replies + 1)
+    await force(t, COUNTERS.articleDislike, 999_999_999_999n, 9) // no such article
+    // Reads have no source in SQL: the repair saved them as a checkpoint, and restores that.
+    await force(t, COUNTERS.articleReading, target!.id, 0)
+
+    // Negative counts read as 0, never below.
+    expect(await profile(t, author)).toEqual([profileBefore[0]! + 5, profileBefore[1], 0, 0])
+
+    const locks = createJobLocks(t.deps)
+    const result = await runJob(t.deps, locks, counterRepairJob, { cause: 'manual' })
+    expect(result.outcome).toBe('ok')
+    const changes = result.outcome === 'ok' ? result.changes : {}
+    expect(changes).toMatchObject({
+      [COUNTERS.userArticles]: 1,
+      [COUNTERS.userFollowers]: profileBefore[2]! > 0 ? 1 : 0,
+      [COUNTERS.userLiked]: 1,
+      [COUNTERS.articleComments]: 1,
+      [COUNTERS.articleLiking]: 1,
+      [COUNTERS.commentReplies]: 1,
+      [COUNTERS.articleDislike]: 1,
+      [COUNTERS.articleReading]: 1,
+      [COUNTERS.userFollowings]: 0,
+      [COUNTERS.commentLiking]: 0,
+    })
+    expect(Object.keys(changes)).toEqual(expect.arrayContaining(ALL_COUNTERS))
+
+    expect(await t.deps.counters.raw.get(COUNTERS.articleReading, target!.id)).toBe(reads)
+    expect(await profile(t, author)).toEqual(profileBefore)
+    expect(await article(t, target!.id)).toEqual(articleBefore)
+    expect(await t.deps.counters.get(COUNTERS.commentReplies, comment!)).toBe(replies)
+    expect(await t.deps.counters.raw.get(COUNTERS.articleDislike, 999_999_999_999n)).toBe(0)
+
+    const recorded = (await lastRuns(t.deps.db.read)).get('counter-repair')
+    expect(recorded).toMatchObject({ cause: 'manual', outcome: 'ok', changes })
+    const metrics = await t.app.inject({ url: '/metrics' })
+    expect(metrics.body).toContain('headline_job_runs_total{job="counter-repair",outcome="ok"} 1')
+    expect(metrics.body).toMatch(
+      /headline_job_last_success_timestamp_seconds\{job="counter-repair"\} \d/,
+    )
+  })
+})
