@@ -3,7 +3,11 @@ import { createCache } from '../src/infra/cache/cache.js'
 import type { Databases } from '../src/infra/db/database.js'
 import { sqlDateTime } from '../src/infra/db/values.js'
 import { createMetrics } from '../src/infra/metrics.js'
-import { COUNTERS, tolerantCounters, type TolerantCounterStore } from '../src/infra/store/counters.js'
+import {
+  COUNTERS,
+  tolerantCounters,
+  type TolerantCounterStore,
+} from '../src/infra/store/counters.js'
 import { redisCounters } from '../src/infra/store/counters.redis.js'
 import { sqlCounters } from '../src/infra/store/counters.sql.js'
 import type { SortedSetStore } from '../src/infra/store/sorted-sets.js'
