@@ -28,6 +28,20 @@ describe('purge', () => {
           { scope: 'login', mobile: '13000000002', code: '222222', expires_at: now + 600_000 },
         ])
         .execute()
+      await t.deps.db.write
+        .insertInto('headline_rate_counter')
+        .values([
+          { counter_key: 'gone', hits: 3, expires_at: now - 1000 },
+          { counter_key: 'live', hits: 3, expires_at: now + 60_000 },
+        ])
+        .execute()
+      await t.deps.db.write
+        .insertInto('headline_sorted_set')
+        .values([
+          { set_key: 'reco:shown:d:gone', member: '1', score: 1, expires_at: now - 1000 },
+          { set_key: 'reco:shown:d:live', member: '1', score: 1, expires_at: now + 60_000 },
+        ])
+        .execute()
     }
     const old = now - 10 * DAY
     await t.deps.activity.record({ kind: 'read', userId: 1n }, old)
@@ -46,7 +60,22 @@ describe('purge', () => {
     expect(fs.existsSync(recent)).toBe(true)
     expect((await t.deps.activity.hour(hourOf(now))).reads).toBe(1)
     if (embedded) {
-      expect(result.outcome === 'ok' && result.changes['sms codes']).toBe(1)
+      expect(result.outcome === 'ok' && result.changes).toMatchObject({
+        'sms codes': 1,
+        'rate-limit rows': 1,
+        'device state rows': 1,
+      })
+      const rates = await t.deps.db.read
+        .selectFrom('headline_rate_counter')
+        .select('counter_key')
+        .execute()
+      expect(rates.map((row) => row.counter_key)).toEqual(['live'])
+      const devices = await t.deps.db.read
+        .selectFrom('headline_sorted_set')
+        .select('set_key')
+        .where('set_key', 'like', 'reco:shown:d:%')
+        .execute()
+      expect(devices.map((row) => row.set_key)).toEqual(['reco:shown:d:live'])
       const codes = await t.deps.db.read.selectFrom('headline_sms_code').select('mobile').execute()
       expect(codes.map((row) => row.mobile)).toEqual(['13000000002'])
       expect((await t.deps.activity.hour(hourOf(old))).reads).toBe(0)

@@ -4,7 +4,9 @@ import type { Deps } from '../deps.js'
 import { hourOf } from '../infra/store/activity.js'
 import { TRACE_LOG_ROTATED } from '../infra/events/trace-log.js'
 import type { Job, JobChanges } from './job.js'
-import { deleteExpiredSmsCodes } from './purge.repo.js'
+import { purgeRateCounters } from '../infra/store/rate-counters.sql.js'
+import { purgeSmsCodes } from '../infra/store/sms-codes.sql.js'
+import { deleteExpiredSortedSetRows } from './purge.repo.js'
 
 type PurgeDeps = Pick<Deps, 'db' | 'redis' | 'activity' | 'config'>
 
@@ -33,7 +35,9 @@ export async function purge(deps: PurgeDeps, now = Date.now()): Promise<JobChang
   const changes: JobChanges = {}
   // Redis expires these keys by itself; the SQL stand-ins need deleting.
   if (!deps.redis) {
-    changes['sms codes'] = await deleteExpiredSmsCodes(deps.db.write, now)
+    changes['sms codes'] = await purgeSmsCodes(deps.db.write, now)
+    changes['rate-limit rows'] = await purgeRateCounters(deps.db.write, now)
+    changes['device state rows'] = await deleteExpiredSortedSetRows(deps.db.write, now)
     changes['activity rows'] = await deps.activity.forgetBefore(hourOf(now) - ACTIVITY_KEEP_HOURS)
   }
   changes['trace log files'] = await purgeTraceLogs(
@@ -47,6 +51,7 @@ export async function purge(deps: PurgeDeps, now = Date.now()): Promise<JobChang
 /** Hourly clean-up. */
 export const purgeJob: Job = {
   name: 'purge',
-  description: 'deletes expired SMS codes and activity rows (embedded mode) and old trace logs',
+  description:
+    'deletes expired SMS codes, rate-limit rows, device state and activity rows (embedded mode) and old trace logs',
   run: (deps) => purge(deps),
 }
