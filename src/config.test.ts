@@ -116,15 +116,46 @@ describe('loadConfig', () => {
     expect(configError({ [name]: value }).message).toContain(name)
   })
 
-  it('requires JWT_SECRET in production', () => {
-    expect(configError({ NODE_ENV: 'production' }).message).toContain('JWT_SECRET')
+  const SMS_URL =
+    'tencentcloud://AKIDexample:s3cr%2Fet@sms.tencentcloudapi.com?sdkAppId=1400000000&signName=Headline&templateId=123456&region=ap-guangzhou'
+
+  it('requires JWT_SECRET and a real SMS sender in production', () => {
+    const message = configError({ NODE_ENV: 'production' }).message
+    expect(message).toContain('JWT_SECRET')
+    expect(message).toContain('SMS_URL is required')
     expect(
-      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-secret-of-enough-length' }).env,
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-secret-of-enough-length', SMS_URL }).env,
     ).toBe('production')
   })
 
+  it('reads a Tencent Cloud SMS_URL', () => {
+    expect(loadConfig({ SMS_URL }).sms).toEqual({
+      provider: 'tencentcloud',
+      secretId: 'AKIDexample',
+      secretKey: 's3cr/et',
+      endpoint: 'sms.tencentcloudapi.com',
+      protocol: 'https://',
+      region: 'ap-guangzhou',
+      sdkAppId: '1400000000',
+      signName: 'Headline',
+      templateId: '123456',
+    })
+    expect(loadConfig({}).sms).toBeUndefined()
+  })
+
+  it.each([
+    'aliyun://id:key@dysmsapi.aliyuncs.com?signName=x',
+    'tencentcloud://only-id@sms.tencentcloudapi.com?sdkAppId=1&signName=s&templateId=2&region=r',
+    'tencentcloud://id:topsecret@sms.tencentcloudapi.com?sdkAppId=1&signName=s&region=r',
+    'tencentcloud://id:topsecret@sms.tencentcloudapi.com?sdkAppId=1&signName=s&templateId=2&region=r&protocol=ftp',
+  ])('rejects SMS_URL=%s without repeating its secret', (url) => {
+    const { message } = configError({ SMS_URL: url })
+    expect(message).toContain('SMS_URL must look like tencentcloud://')
+    expect(message).not.toContain('topsecret')
+  })
+
   it('refuses the SMS test code in production', () => {
-    const env = { NODE_ENV: 'production', JWT_SECRET: 'a-secret-of-enough-length' }
+    const env = { NODE_ENV: 'production', JWT_SECRET: 'a-secret-of-enough-length', SMS_URL }
     expect(configError({ ...env, SMS_TEST_CODE: '246810' }).message).toContain('SMS_TEST_CODE')
   })
 

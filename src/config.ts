@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { Cron } from 'croner'
 import { cronVariable, JOB_NAMES, JOB_SCHEDULES, type JobName } from './jobs/names.js'
+import { parseSmsUrl, type TencentSmsSettings } from './infra/sms/sms-url.js'
 
 /** Typed, frozen configuration read once from the environment. */
 export interface Config {
@@ -20,6 +21,8 @@ export interface Config {
   /** Unset outside production: generated once and kept in `dataDir`. */
   readonly jwtSecret: string | undefined
   readonly smsTestCode: string | undefined
+  /** SMS_URL: the real SMS provider (required in production); unset: codes go to an outbox file. */
+  readonly sms: TencentSmsSettings | undefined
   readonly logLevel: string
   readonly datacenterId: number
   readonly workerId: number
@@ -136,6 +139,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (smsTestCode !== undefined && nodeEnv === 'production') {
     problems.push('SMS_TEST_CODE must not be set when NODE_ENV=production (it logs in any account)')
   }
+  const smsUrl = text('SMS_URL')
+  const sms = smsUrl === undefined ? undefined : parseSmsUrl(smsUrl, problems)
+  if (smsUrl === undefined && nodeEnv === 'production') {
+    problems.push('SMS_URL is required when NODE_ENV=production (login codes must really be sent)')
+  }
   const logLevel = text('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info')
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`)
@@ -155,6 +163,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`,
     jwtSecret,
     smsTestCode,
+    sms,
     logLevel,
     datacenterId: int('DATACENTER_ID', 0, 0, 31),
     workerId: int('WORKER_ID', 0, 0, 31),

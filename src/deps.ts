@@ -19,7 +19,8 @@ import {
   onErrorOfDuplicates,
   type RedisClient,
 } from './infra/redis/redis.js'
-import { logSmsSender, type SmsSender } from './infra/sms/sms-sender.js'
+import { outboxSmsSender, type SmsSender } from './infra/sms/sms-sender.js'
+import { tencentSmsSender } from './infra/sms/tencent-sms.js'
 import { localStorage } from './infra/storage/local-storage.js'
 import { DEFAULT_AVATAR_KEY, type FileStorage } from './infra/storage/file-storage.js'
 import { redisActivity, sqlActivity, type ActivityStore } from './infra/store/activity.js'
@@ -144,7 +145,9 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
       [DEFAULT_AVATAR_KEY]: fileURLToPath(new URL('../assets/default-avatar.png', import.meta.url)),
     }),
     ids: new Snowflake(config.datacenterId, config.workerId),
-    sms: logSmsSender(log),
+    sms: config.sms
+      ? tencentSmsSender(config.sms, log)
+      : outboxSmsSender(path.join(config.dataDir, 'sms-outbox.txt'), log),
     tokens: createTokenService(jwtSecret),
     adminTokens: createAdminTokenService(jwtSecret),
     captcha: geetestFailback(jwtSecret),

@@ -22,6 +22,8 @@ export interface TestAppOptions {
   shareWith?: TestApp
   /** Extra environment for loadConfig. */
   env?: Record<string, string>
+  /** Where the app's log lines go (default: stdout). */
+  logStream?: { write(line: string): void }
 }
 
 export interface TestApp {
@@ -63,7 +65,9 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   if (redisUrl) env['REDIS_URL'] = redisUrl
   const config = loadConfig(env)
   const queries: string[] = []
-  const log = pino({ level: config.logLevel })
+  const log = options.logStream
+    ? pino({ level: config.logLevel }, options.logStream)
+    : pino({ level: config.logLevel })
   const deps = await createDeps(config, {
     log,
     observeQuery: (event) => queries.push(event.query.sql),

@@ -19,7 +19,7 @@ export async function sendLoginCode(
 ): Promise<void> {
   const code = randomInt(0, 1_000_000).toString().padStart(6, '0')
   await unavailableOnFailure(deps, deps.smsCodes.save(scope, mobile, code, SMS_CODE_SECONDS))
-  await deps.sms.sendLoginCode(mobile, code)
+  await unavailableOnFailure(deps, deps.sms.sendLoginCode(mobile, code), 'SMS sending failed')
 }
 
 /**
@@ -85,13 +85,18 @@ export async function refresh(deps: Deps, claims: TokenClaims | null) {
   return { token: await deps.tokens.sign({ ...claims, refresh: false }, ACCESS_TOKEN_SECONDS) }
 }
 
-// The code store (Redis in production) being down is not the user's mistake: say so, not 500.
-async function unavailableOnFailure<T>(deps: Pick<Deps, 'log'>, operation: Promise<T>) {
+// The code store (Redis in production) or the SMS provider failing is not the user's mistake:
+// say so, not 500.
+async function unavailableOnFailure<T>(
+  deps: Pick<Deps, 'log'>,
+  operation: Promise<T>,
+  what = 'SMS code store failed',
+) {
   try {
     return await operation
   } catch (error) {
     if (error instanceof AppError) throw error
-    deps.log.error({ err: error }, 'SMS code store failed')
+    deps.log.error({ err: error }, what)
     throw new AppError(503, 'Login is unavailable right now, please try again later.')
   }
 }
