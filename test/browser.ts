@@ -112,6 +112,16 @@ export async function openPage(browser: Browser, origin: string) {
 /** Saves a full-page screenshot as test-results/console/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true })
+  // Let drawers and dialogs finish sliding in (spinners loop forever: they do not count).
+  await page.waitForFunction(
+    () =>
+      document
+        .getAnimations()
+        .every(
+          (a: any) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity,
+        ),
+    { timeout: 5_000 },
+  )
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`) as `${string}.png` })
 }
 

@@ -72,12 +72,8 @@ export class Client {
     }
   }
 
-  /**
-   * The first payload of the next `event` not read yet (waits up to `timeoutMs`). The default
-   * only bounds a wait inside the test's own deadline: a chat answer needs a lookup, which a busy
-   * shared machine or a freshly spawned process can make take seconds.
-   */
-  async nextOf<T = unknown>(event: string, timeoutMs = 15_000): Promise<T> {
+  /** The first payload of the next `event` not read yet (waits up to `timeoutMs`). */
+  async nextOf<T = unknown>(event: string, timeoutMs = 2000): Promise<T> {
     return (await this.next([event], timeoutMs)).args[0] as T
   }
 
