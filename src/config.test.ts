@@ -116,6 +116,20 @@ describe('loadConfig', () => {
     expect(configError({ [name]: value }).message).toContain(name)
   })
 
+  it('reads S3 storage and its public URL, and names a bad STORAGE_URL', () => {
+    const config = loadConfig({
+      STORAGE_URL: 's3://media?endpoint=http://minio:9000&region=us-east-1',
+      STORAGE_PUBLIC_URL: 'https://cdn.example.com/media',
+    })
+    expect([config.storageUrl, config.storagePublicUrl]).toEqual([
+      's3://media?endpoint=http://minio:9000&region=us-east-1',
+      'https://cdn.example.com/media/',
+    ])
+    expect(configError({ STORAGE_URL: 'ftp://media' }).problems).toEqual([
+      'STORAGE_URL must be s3://<bucket>?endpoint=…&region=…, got "ftp://media"',
+    ])
+  })
+
   const SMS_URL =
     'tencentcloud://AKIDexample:s3cr%2Fet@sms.tencentcloudapi.com?sdkAppId=1400000000&signName=Headline&templateId=123456&region=ap-guangzhou'
 

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { Cron } from 'croner'
 import { cronVariable, JOB_NAMES, JOB_SCHEDULES, type JobName } from './jobs/names.js'
 import { parseSmsUrl, type TencentSmsSettings } from './infra/sms/sms-url.js'
+import { parseS3Url } from './infra/storage/s3-location.js'
 
 /** Typed, frozen configuration read once from the environment. */
 export interface Config {
@@ -43,6 +44,10 @@ export interface Config {
   readonly recoDeadlineMs: number
   /** `serve` hosts the Socket.IO server too; `false` when `headline im` processes host it. */
   readonly realtimeAttach: boolean
+  /** Unset: files on local disk under `dataDir/uploads`. Else `s3://<bucket>?endpoint=…&region=…`. */
+  readonly storageUrl: string | undefined
+  /** Base URL of stored files with S3 (a CDN or the bucket's public address); default: the bucket's. */
+  readonly storagePublicUrl: string | undefined
   /** Built admin console served at `/admin` (default: the package's `console/dist`). */
   readonly consoleDir: string
   readonly jobs: JobsConfig
@@ -175,6 +180,8 @@ export function loadConfig(env: Env = process.env): Config {
     recoPort: int('RECO_PORT', 8888, 0, 65535),
     recoDeadlineMs: int('RECO_DEADLINE_MS', 300, 10, 60_000),
     realtimeAttach: flag('REALTIME_ATTACH', true),
+    storageUrl: storageUrl(text('STORAGE_URL'), problems),
+    storagePublicUrl: slashed(url('STORAGE_PUBLIC_URL', ['http:', 'https:'])),
     consoleDir: path.resolve(
       text('CONSOLE_DIR') ?? path.join(import.meta.dirname, '..', 'console', 'dist'),
     ),
@@ -220,6 +227,18 @@ function jobSchedules(text: (name: string) => string | undefined, problems: stri
   }
   return Object.freeze(schedules)
 }
+function storageUrl(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined) return undefined
+  try {
+    parseS3Url(raw)
+  } catch (error) {
+    problems.push((error as Error).message)
+  }
+  return raw
+}
+
+const slashed = (raw: string | undefined) =>
+  raw === undefined || raw.endsWith('/') ? raw : `${raw}/`
 
 // The original dialled a bare `host:port`; `grpc://host:port` reads better in a URL variable.
 function recoUrl(raw: string | undefined, problems: string[]): string | undefined {

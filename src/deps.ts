@@ -22,6 +22,8 @@ import {
 import { outboxSmsSender, type SmsSender } from './infra/sms/sms-sender.js'
 import { tencentSmsSender } from './infra/sms/tencent-sms.js'
 import { localStorage } from './infra/storage/local-storage.js'
+import { defaultPublicUrl, parseS3Url } from './infra/storage/s3-location.js'
+import { s3Storage } from './infra/storage/s3-storage.js'
 import { DEFAULT_AVATAR_KEY, type FileStorage } from './infra/storage/file-storage.js'
 import { redisActivity, sqlActivity, type ActivityStore } from './infra/store/activity.js'
 import { tolerantCounters, type TolerantCounterStore } from './infra/store/counters.js'
@@ -141,9 +143,7 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     activity: redis ? redisActivity(redis, log) : sqlActivity(db.write, log),
     notifications: localNotifications(),
     traceLog,
-    storage: localStorage(path.join(config.dataDir, 'uploads'), config.publicUrl, {
-      [DEFAULT_AVATAR_KEY]: fileURLToPath(new URL('../assets/default-avatar.png', import.meta.url)),
-    }),
+    storage: await createStorage(config, log),
     ids: new Snowflake(config.datacenterId, config.workerId),
     sms: config.sms
       ? tencentSmsSender(config.sms, log)
@@ -170,6 +170,7 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
       await redis?.quit().catch(() => redis?.disconnect())
       // Only a template for the bus's own connections: never connected, nothing to quit.
       busRedis?.disconnect()
+      core.storage.close?.()
       await db.close()
       traceLog.close()
     },
@@ -178,6 +179,18 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
   events.subscribe('search', searchReaction(deps))
   events.subscribe('recommender', recommenderReaction(recommender))
   return deps
+}
+
+// Every storage holds the original's default avatar key.
+async function createStorage(config: Config, log: Logger): Promise<FileStorage> {
+  const preset = {
+    [DEFAULT_AVATAR_KEY]: fileURLToPath(new URL('../assets/default-avatar.png', import.meta.url)),
+  }
+  if (!config.storageUrl)
+    return localStorage(path.join(config.dataDir, 'uploads'), config.publicUrl, preset)
+  const location = parseS3Url(config.storageUrl)
+  const publicUrl = config.storagePublicUrl ?? defaultPublicUrl(location)
+  return s3Storage({ location, publicUrl, preset, log })
 }
 
 // Both fill themselves from the database in the background (Elasticsearch: new indexes only).

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+
 /** Where uploaded files go; the database keeps only the returned key (as the original did). */
 export interface FileStorage {
   /** Stores `data` and returns its key; the same bytes always get the same key. */
@@ -6,6 +8,26 @@ export interface FileStorage {
   url(key: string): string
   /** The key behind one of this storage's public URLs, or null for any other URL. */
   keyOf(url: string): string | null
+  /** Releases connections (the S3 client's sockets). */
+  close?(): void
+}
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'image/bmp': 'bmp',
+  'image/svg+xml': 'svg',
+}
+
+/**
+ * The key of stored bytes, content-addressed like Qiniu's keys (re-uploading the same image
+ * costs nothing): 28 base64url characters of their SHA-256 and the type's extension.
+ */
+export function contentKey(data: Buffer, contentType: string): string {
+  const hash = createHash('sha256').update(data).digest('base64url').slice(0, 28)
+  return `${hash}.${EXTENSIONS[contentType] ?? 'bin'}`
 }
 
 /** Thrown when the storage backend fails; routes answer 507 as the original did. */

@@ -1,17 +1,7 @@
-import { createHash } from 'node:crypto'
 import fsSync from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { StorageError, keyUnder, type FileStorage } from './file-storage.js'
-
-const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/gif': 'gif',
-  'image/webp': 'webp',
-  'image/bmp': 'bmp',
-  'image/svg+xml': 'svg',
-}
+import { StorageError, contentKey, keyUnder, type FileStorage } from './file-storage.js'
 
 /**
  * Files on local disk under `dir`, served by the app at `${publicUrl}uploads/<key>`.
@@ -29,9 +19,7 @@ export function localStorage(
   }
   return {
     async put(data, contentType) {
-      // Content-addressed like Qiniu's keys: re-uploading the same image costs nothing.
-      const hash = createHash('sha256').update(data).digest('base64url').slice(0, 28)
-      const key = `${hash}.${EXTENSIONS[contentType] ?? 'bin'}`
+      const key = contentKey(data, contentType)
       try {
         await fs.mkdir(dir, { recursive: true })
         const file = path.join(dir, key)
