@@ -405,35 +405,39 @@ describe('a load that a delete overtakes (read, then write and delete, then set)
     ['two nodes sharing Redis', true, true],
   ]
   for (const [name, withRedis, twoNodes] of cases) {
-    it.skipIf(withRedis && !TEST_REDIS_URL)(`never keeps the old value: ${name}`, async () => {
-      const a = await buildTestApp(withRedis ? {} : { redisUrl: false })
-      const b = twoNodes ? await buildTestApp({ shareWith: a }) : a
-      try {
-        for (const key of ['race:value', 'race:missing']) {
-          const old = key === 'race:value' ? 'old' : null
-          const missing = { ...policy, missing: TTL.commentNotExists }
-          let entered!: () => void
-          let release!: () => void
-          const inLoad = new Promise<void>((resolve) => (entered = resolve))
-          const gate = new Promise<void>((resolve) => (release = resolve))
-          const reading = a.deps.cache.getOrLoad(key, missing, async () => {
-            entered()
-            await gate
-            return old
-          })
-          await inLoad
-          // The writer commits, then deletes the entry: on the other node when there are two.
-          await b.deps.cache.delete(key)
-          release()
-          expect(await reading).toBe(old)
-          for (const node of [a, b]) {
-            expect(await node.deps.cache.getOrLoad(key, missing, async () => 'new')).toBe('new')
+    it.skipIf(withRedis && !TEST_REDIS_URL)(
+      `never keeps the old value: ${name}`,
+      async () => {
+        const a = await buildTestApp(withRedis ? {} : { redisUrl: false })
+        const b = twoNodes ? await buildTestApp({ shareWith: a }) : a
+        try {
+          for (const key of ['race:value', 'race:missing']) {
+            const old = key === 'race:value' ? 'old' : null
+            const missing = { ...policy, missing: TTL.commentNotExists }
+            let entered!: () => void
+            let release!: () => void
+            const inLoad = new Promise<void>((resolve) => (entered = resolve))
+            const gate = new Promise<void>((resolve) => (release = resolve))
+            const reading = a.deps.cache.getOrLoad(key, missing, async () => {
+              entered()
+              await gate
+              return old
+            })
+            await inLoad
+            // The writer commits, then deletes the entry: on the other node when there are two.
+            await b.deps.cache.delete(key)
+            release()
+            expect(await reading).toBe(old)
+            for (const node of [a, b]) {
+              expect(await node.deps.cache.getOrLoad(key, missing, async () => 'new')).toBe('new')
+            }
           }
+        } finally {
+          if (b !== a) await b.close()
+          await a.close()
         }
-      } finally {
-        if (b !== a) await b.close()
-        await a.close()
-      }
-    })
+      },
+      60_000,
+    ) // it builds its own apps (migrated and seeded) inside the test
   }
 })
