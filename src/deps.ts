@@ -39,6 +39,7 @@ import { createRecommender, recommenderReaction } from './reco/create-recommende
 import { articleEvents, type ArticleEvents } from './infra/events/article-events.js'
 import type { Captcha } from './infra/captcha/captcha.js'
 import { geetestFailback } from './infra/captcha/geetest-failback.js'
+import { clusterArticleEvents } from './infra/events/article-events-bus.js'
 import { articlesReaction } from './features/articles/articles.reactions.js'
 import { searchReaction } from './features/search/search.indexing.js'
 import type { Recommender } from './reco/recommender.js'
@@ -155,7 +156,18 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     search: createSearch(config, db, log),
   }
   const recommender = createRecommender(core)
-  const events = articleEvents(log)
+  const localEvents = articleEvents(log)
+  const cluster =
+    redis && busRedis
+      ? clusterArticleEvents(
+          localEvents,
+          redis,
+          busRedis,
+          `${config.redisPrefix}headline:article-changes`,
+          log,
+        )
+      : undefined
+  const events = cluster ?? localEvents
   const sockets = userSockets(config, log)
   const deps: Deps = {
     ...core,
@@ -163,6 +175,7 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     articleEvents: events,
     userSockets: sockets,
     async close() {
+      await cluster?.close().catch(() => undefined)
       await sockets.close().catch(() => undefined)
       await recommender.close?.().catch(() => undefined)
       await core.search.close().catch(() => undefined)

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Deps } from '../../../deps.js'
 import { AppError } from '../../../errors.js'
 import { typed } from '../../../http/feature.js'
-import { Id, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
+import { Id, IdInput, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
 import { misPermission } from '../access/guard.js'
 import { ACCOUNT_PATTERN, PASSWORD_PATTERN } from '../access/passwords.js'
 import {
@@ -16,7 +16,7 @@ import {
   pageOf,
 } from '../mis.schemas.js'
 import { getUser, listUsers } from './users.repo.js'
-import { createAppUser } from './users.service.js'
+import { createAppUser, setUsersStatus } from './users.service.js'
 
 const User = Type.Object({
   user_id: Id,
@@ -103,6 +103,28 @@ export async function usersAdminRoutes(instance: FastifyInstance, { deps }: { de
         career: b.career ?? null,
       })
       return reply.status(201).send(ok(user))
+    },
+  )
+
+  app.put(
+    '/users',
+    {
+      schema: {
+        tags,
+        summary:
+          'Freeze (status 0) or unfreeze (1) users: refused on their next request on any node',
+        body: Type.Object({
+          user_ids: Type.Array(IdInput, { minItems: 1, maxItems: 100 }),
+          status: Flag,
+        }),
+        response: { 201: Ok(Type.Object({ count: Type.Integer() })) },
+      },
+      preHandler: misPermission(deps, 'userlist-put'),
+    },
+    async (request, reply) => {
+      const ids = request.body.user_ids.map((id) => requireId(id, INVALID))
+      const count = await setUsersStatus(deps, actorOf(request), ids, request.body.status)
+      return reply.status(201).send(ok({ count }))
     },
   )
 

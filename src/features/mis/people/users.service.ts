@@ -1,6 +1,7 @@
 import type { Deps } from '../../../deps.js'
 import { AppError } from '../../../errors.js'
 import { isUniqueViolation } from '../../../infra/db/errors.js'
+import { changeUserStatus, type UserStatus } from '../../auth/user-status.js'
 import { StorageError } from '../../../infra/storage/file-storage.js'
 import { decodeBase64Image, sniffImage } from '../../../infra/storage/images.js'
 import { hashPassword } from '../access/passwords.js'
@@ -54,4 +55,29 @@ export async function createAppUser(
     throw error
   }
   return (await getUser(deps.db.write, user.id))!
+}
+
+/**
+ * Freezes (0) or unfreezes (1) users through the one user-status function: the row, the status
+ * cache on every node, refresh tokens and open sockets. Returns how many users exist among `ids`.
+ */
+export async function setUsersStatus(
+  deps: Parameters<typeof changeUserStatus>[0] & Pick<Deps, 'db'>,
+  actor: Actor,
+  ids: bigint[],
+  status: number,
+): Promise<number> {
+  let count = 0
+  const changed: bigint[] = []
+  for (const id of new Set(ids)) {
+    if (await changeUserStatus(deps, id, status as UserStatus)) {
+      count += 1
+      changed.push(id)
+    }
+  }
+  if (changed.length > 0) {
+    const what = status === 0 ? '冻结' : '解冻'
+    await logOperation(deps.db.write, actor, what, `${what}用户: ${changed.join(', ')}`)
+  }
+  return count
 }

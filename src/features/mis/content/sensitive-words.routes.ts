@@ -1,0 +1,154 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { Deps } from '../../../deps.js'
+import { AppError } from '../../../errors.js'
+import { typed } from '../../../http/feature.js'
+import { Id, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
+import { isUniqueViolation } from '../../../infra/db/errors.js'
+import type { Database } from '../../../infra/db/schema.js'
+import { misPermission } from '../access/guard.js'
+import { ListOf, MisPageQuery, actorOf, pageOf } from '../mis.schemas.js'
+import { logOperation } from '../system/operation-log.repo.js'
+import {
+  deleteWord,
+  getWord,
+  insertWord,
+  listWords,
+  updateWord,
+  wordId,
+} from './sensitive-words.repo.js'
+
+const Word = Type.Object({
+  id: Id,
+  word: Type.String(),
+  weights: Type.Integer(),
+  hold_count: Type.Integer(),
+  create_time: Type.String(),
+  update_time: Type.String(),
+})
+const Body = Type.Object({
+  word: Type.String({ minLength: 1, maxLength: 40, pattern: '\\S' }),
+  weights: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }),
+})
+const Params = Type.Object({ target: IdParam })
+const missing = (id: string) => new AppError(403, `${id} is not exists`)
+const exists = (word: string) => new AppError(403, `${word} already exists`)
+
+/** Sensitive words (checked when authors submit articles): list, create, read, edit, delete. */
+export async function sensitiveWordsRoutes(instance: FastifyInstance, { deps }: { deps: Deps }) {
+  const app = typed(instance)
+  const tags = ['mis content']
+  const write = async <T>(word: string, work: (trx: Kysely<Database>) => Promise<T>) => {
+    try {
+      return await deps.db.write.transaction().execute(work)
+    } catch (error) {
+      if (isUniqueViolation(error)) throw exists(word)
+      throw error
+    }
+  }
+  const idOf = (text: string) => requireId(text, `${text} is not exists`)
+
+  app.get(
+    '/sensitive_words',
+    {
+      schema: {
+        tags,
+        summary: 'List sensitive words (word: part of the word)',
+        querystring: Type.Object({
+          word: Type.Optional(Type.String({ maxLength: 40 })),
+          order_by: Type.Optional(Type.String({ maxLength: 20 })),
+          ...MisPageQuery,
+        }),
+        response: { 200: ListOf('words', Word) },
+      },
+      preHandler: misPermission(deps, 'sensitive-word-list-get'),
+    },
+    async (request) => {
+      const filter = { word: request.query.word, orderById: request.query.order_by === 'id' }
+      return ok(await listWords(deps.db.read, filter, pageOf(request.query)))
+    },
+  )
+
+  app.post(
+    '/sensitive_words',
+    {
+      schema: { tags, summary: 'Add a sensitive word', body: Body, response: { 201: Ok(Word) } },
+      preHandler: misPermission(deps, 'sensitive-word-list-post'),
+    },
+    async (request, reply) => {
+      const word = request.body.word.trim()
+      const created = await write(word, async (trx) => {
+        if ((await wordId(trx, word)) !== undefined) throw exists(word)
+        const id = await insertWord(trx, word, request.body.weights)
+        await logOperation(trx, actorOf(request), '新增', `新增敏感词: ${word} (${id})`)
+        return (await getWord(trx, id))!
+      })
+      return reply.status(201).send(ok(created))
+    },
+  )
+
+  app.get(
+    '/sensitive_words/:target',
+    {
+      schema: { tags, summary: 'One sensitive word', params: Params, response: { 200: Ok(Word) } },
+      preHandler: misPermission(deps, 'sensitive-word-get'),
+    },
+    async (request) => {
+      const word = await getWord(deps.db.read, idOf(request.params.target))
+      if (!word) throw missing(request.params.target)
+      return ok(word)
+    },
+  )
+
+  app.put(
+    '/sensitive_words/:target',
+    {
+      schema: {
+        tags,
+        summary: 'Edit a sensitive word',
+        params: Params,
+        body: Body,
+        response: { 201: Ok(Word) },
+      },
+      preHandler: misPermission(deps, 'sensitive-word-put'),
+    },
+    async (request, reply) => {
+      const id = idOf(request.params.target)
+      const word = request.body.word.trim()
+      const edited = await write(word, async (trx) => {
+        const current = await getWord(trx, id)
+        if (!current) throw missing(request.params.target)
+        const owner = await wordId(trx, word)
+        if (owner !== undefined && owner !== id) throw exists(word)
+        await updateWord(trx, id, word, request.body.weights)
+        await logOperation(
+          trx,
+          actorOf(request),
+          '修改',
+          `修改敏感词: ${current.word} → ${word} (${id})`,
+        )
+        return (await getWord(trx, id))!
+      })
+      return reply.status(201).send(ok(edited))
+    },
+  )
+
+  app.delete(
+    '/sensitive_words/:target',
+    {
+      schema: { tags, summary: 'Delete a sensitive word', params: Params },
+      preHandler: misPermission(deps, 'sensitive-word-delete'),
+    },
+    async (request, reply) => {
+      const id = idOf(request.params.target)
+      await write('', async (trx) => {
+        const current = await getWord(trx, id)
+        if (!current) throw missing(request.params.target)
+        await deleteWord(trx, id)
+        await logOperation(trx, actorOf(request), '删除', `删除敏感词: ${current.word} (${id})`)
+      })
+      return reply.status(204).send()
+    },
+  )
+}
