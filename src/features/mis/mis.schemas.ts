@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox'
+import { Type, type TProperties, type TSchema } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import { Ok } from '../../http/schemas.js'
 import { adminIdOf } from './access/guard.js'
@@ -46,3 +46,11 @@ export const actorOf = (request: FastifyRequest): Actor => ({
 
 /** A LIKE pattern matching `text` anywhere. */
 export const contains = (text: string) => `%${text}%`
+
+/** A list's querystring: its own filters, `order_by` and the paging. */
+export const ListQuery = <P extends TProperties>(filters: P) =>
+  Type.Object({
+    ...filters,
+    order_by: Type.Optional(Type.String({ maxLength: 20 })),
+    ...MisPageQuery,
+  })

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Deps } from '../../../deps.js'
@@ -54,10 +53,7 @@ export async function loginRoutes(instance: FastifyInstance, { deps }: { deps: D
       },
       preHandler: limitIp,
     },
-    async () => {
-      const challenge = randomBytes(16).toString('hex')
-      return ok(JSON.stringify({ success: 0, gt: '', challenge, new_captcha: 1 }))
-    },
+    async (request) => ok(await deps.captcha.register(request.params.account)),
   )
 
   app.post(

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, toId, toInt } from '../../../infra/db/values.js'
 import { contains } from '../mis.schemas.js'
+import { countAndPage } from '../paging.js'
 
 /** Filters of the review list. */
 export interface ArticleFilter {
@@ -64,15 +65,13 @@ export async function listReviewArticles(
   page: { offset: number; limit: number },
 ) {
   const query = filtered(base(db), filter)
-  const total = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst()
-  const rows = await query
-    .select(COLUMNS)
-    .orderBy(filter.orderById ? 'a.article_id' : 'a.create_time', 'desc')
-    .orderBy('a.article_id', 'desc')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute()
-  return { items: rows.map(toItem), total_count: toInt(total?.n as number) }
+  const order = filter.orderById ? 'a.article_id' : 'a.create_time'
+  const { rows, total } = await countAndPage(
+    query,
+    (q) => q.select(COLUMNS).orderBy(order, 'desc').orderBy('a.article_id', 'desc'),
+    page,
+  )
+  return { items: rows.map(toItem), total_count: total }
 }
 
 /** One article with its content, any status, or undefined. */

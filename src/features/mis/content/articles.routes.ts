@@ -7,14 +7,7 @@ import { Id, IdInput, IdParam, Message, Ok, ok, requireId } from '../../../http/
 import { COUNTERS } from '../../../infra/store/counters.js'
 import { reviewActionOf, reviewArticles, sensitiveHits } from '../../article-lifecycle/index.js'
 import { adminIdOf, misPermission } from '../access/guard.js'
-import {
-  DateTimeText,
-  ListOf,
-  MisPageQuery,
-  NullableString,
-  actorOf,
-  pageOf,
-} from '../mis.schemas.js'
+import { DateTimeText, ListOf, NullableString, actorOf, pageOf, ListQuery } from '../mis.schemas.js'
 import { logOperation } from '../system/operation-log.repo.js'
 import { getReviewArticle, listReviewArticles } from './articles.repo.js'
 
@@ -64,14 +57,12 @@ export async function articlesReviewRoutes(instance: FastifyInstance, { deps }: 
       schema: {
         tags,
         summary: 'Articles for review: title, channel (name), status_list (e.g. 1,3), begin/end',
-        querystring: Type.Object({
+        querystring: ListQuery({
           title: Type.Optional(Type.String({ maxLength: 128 })),
           channel: Type.Optional(Type.String({ maxLength: 32 })),
           status_list: Type.Optional(Type.String({ maxLength: 20 })),
           begin: Type.Optional(DateTimeText),
           end: Type.Optional(DateTimeText),
-          order_by: Type.Optional(Type.String({ maxLength: 20 })),
-          ...MisPageQuery,
         }),
         response: { 200: ListOf('articles', Article) },
       },

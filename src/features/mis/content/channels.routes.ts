@@ -4,7 +4,7 @@ import type { Deps } from '../../../deps.js'
 import { typed } from '../../../http/feature.js'
 import { Ok, ok } from '../../../http/schemas.js'
 import { misPermission } from '../access/guard.js'
-import { Flag, ListOf, MisPageQuery, actorOf, pageOf } from '../mis.schemas.js'
+import { Flag, ListOf, ListQuery, actorOf, pageOf } from '../mis.schemas.js'
 import { listAdminChannels } from './channels.repo.js'
 import { createChannel, editChannel, removeChannel } from './channels.service.js'
 
@@ -40,12 +40,10 @@ export async function channelsAdminRoutes(instance: FastifyInstance, { deps }: {
       schema: {
         tags,
         summary: 'List channels with their article counts',
-        querystring: Type.Object({
+        querystring: ListQuery({
           channel_id: Type.Optional(ChannelId),
           keyword: Type.Optional(Type.String({ maxLength: 32 })),
           is_visible: Type.Optional(Flag),
-          order_by: Type.Optional(Type.String({ maxLength: 20 })),
-          ...MisPageQuery,
         }),
         response: { 200: ListOf('channels', Channel) },
       },

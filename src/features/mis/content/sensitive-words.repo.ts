@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, sqlDateTime, toId, toInt } from '../../../infra/db/values.js'
 import { contains } from '../mis.schemas.js'
+import { countAndPage } from '../paging.js'
 
 const COLUMNS = ['id', 'word', 'weights', 'hold_count', 'create_time', 'update_time'] as const
 
@@ -31,15 +32,16 @@ export async function listWords(
 ) {
   let query = db.selectFrom('recommend_sensitive_word')
   if (filter.word) query = query.where('word', 'like', contains(filter.word))
-  const total = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst()
-  const rows = await query
-    .select(COLUMNS)
-    .orderBy(filter.orderById ? 'id' : 'weights', 'desc')
-    .orderBy('id', 'desc')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute()
-  return { words: rows.map(toItem), total_count: toInt(total?.n as number) }
+  const { rows, total } = await countAndPage(
+    query,
+    (q) =>
+      q
+        .select(COLUMNS)
+        .orderBy(filter.orderById ? 'id' : 'weights', 'desc')
+        .orderBy('id', 'desc'),
+    page,
+  )
+  return { words: rows.map(toItem), total_count: total }
 }
 
 /** One word, or undefined. */

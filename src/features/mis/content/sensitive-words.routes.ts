@@ -8,7 +8,7 @@ import { Id, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
 import { isUniqueViolation } from '../../../infra/db/errors.js'
 import type { Database } from '../../../infra/db/schema.js'
 import { misPermission } from '../access/guard.js'
-import { ListOf, MisPageQuery, actorOf, pageOf } from '../mis.schemas.js'
+import { ListOf, ListQuery, actorOf, pageOf } from '../mis.schemas.js'
 import { logOperation } from '../system/operation-log.repo.js'
 import {
   deleteWord,
@@ -55,10 +55,8 @@ export async function sensitiveWordsRoutes(instance: FastifyInstance, { deps }: 
       schema: {
         tags,
         summary: 'List sensitive words (word: part of the word)',
-        querystring: Type.Object({
+        querystring: ListQuery({
           word: Type.Optional(Type.String({ maxLength: 40 })),
-          order_by: Type.Optional(Type.String({ maxLength: 20 })),
-          ...MisPageQuery,
         }),
         response: { 200: ListOf('words', Word) },
       },

@@ -6,7 +6,7 @@ import { typed } from '../../../http/feature.js'
 import { IdInput, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
 import { accessOf } from '../access/access.repo.js'
 import { adminIdOf, misPermission } from '../access/guard.js'
-import { MisPageQuery, actorOf, pageOf } from '../mis.schemas.js'
+import { ListQuery, actorOf, pageOf } from '../mis.schemas.js'
 import { getLegalize, listLegalizes } from './legalizes.repo.js'
 import { reviewLegalizes } from './legalizes.service.js'
 
@@ -26,10 +26,8 @@ export async function legalizesRoutes(instance: FastifyInstance, { deps }: { dep
       schema: {
         tags,
         summary: 'List applications (status 1 processing, 2 approved, 3 rejected)',
-        querystring: Type.Object({
+        querystring: ListQuery({
           status: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })),
-          order_by: Type.Optional(Type.String({ maxLength: 20 })),
-          ...MisPageQuery,
         }),
       },
       preHandler: misPermission(deps, 'legalize-list-get'),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, toId, toInt } from '../../../infra/db/values.js'
 import { contains } from '../mis.schemas.js'
+import { countAndPage } from '../paging.js'
 
 const COLUMNS = [
   'user_id',
@@ -68,15 +69,17 @@ export async function listUsers(
   }
   if (filter.begin) query = query.where('last_login', '>=', filter.begin)
   if (filter.end) query = query.where('last_login', '<=', filter.end)
-  const total = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst()
-  const rows = await query
-    .select(COLUMNS)
-    .orderBy(filter.orderById ? 'user_id' : 'create_time', filter.orderById ? 'asc' : 'desc')
-    .orderBy('user_id', 'desc')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute()
-  return { users: rows.map(toItem), total_count: toInt(total?.n as number) }
+  const order = filter.orderById ? 'user_id' : 'create_time'
+  const { rows, total } = await countAndPage(
+    query,
+    (q) =>
+      q
+        .select(COLUMNS)
+        .orderBy(order, filter.orderById ? 'asc' : 'desc')
+        .orderBy('user_id', 'desc'),
+    page,
+  )
+  return { users: rows.map(toItem), total_count: total }
 }
 
 /** One app user, or undefined. */

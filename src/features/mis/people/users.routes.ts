@@ -10,10 +10,10 @@ import {
   DateTimeText,
   Flag,
   ListOf,
-  MisPageQuery,
   NullableString,
   actorOf,
   pageOf,
+  ListQuery,
 } from '../mis.schemas.js'
 import { getUser, listUsers } from './users.repo.js'
 import { createAppUser, setUsersStatus } from './users.service.js'
@@ -43,13 +43,11 @@ export async function usersAdminRoutes(instance: FastifyInstance, { deps }: { de
       schema: {
         tags,
         summary: 'List users: keyword (mobile, account, name), status, begin/end on last_login',
-        querystring: Type.Object({
+        querystring: ListQuery({
           keyword: Type.Optional(Type.String({ maxLength: 32 })),
           status: Type.Optional(Flag),
           begin: Type.Optional(DateTimeText),
           end: Type.Optional(DateTimeText),
-          order_by: Type.Optional(Type.String({ maxLength: 20 })),
-          ...MisPageQuery,
         }),
         response: { 200: ListOf('users', User) },
       },

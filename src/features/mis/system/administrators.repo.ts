@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, sqlDateTime, toId, toInt } from '../../../infra/db/values.js'
 import { contains } from '../mis.schemas.js'
+import { countAndPage } from '../paging.js'
 
 const COLUMNS = [
   'a.administrator_id',
@@ -64,18 +65,17 @@ export async function listAdministrators(
     const like = contains(filter.keyword)
     query = query.where((eb) => eb.or([eb('a.account', 'like', like), eb('a.name', 'like', like)]))
   }
-  const total = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst()
-  const rows = await query
-    .select(COLUMNS)
-    .orderBy(
-      filter.orderById ? 'a.administrator_id' : 'a.update_time',
-      filter.orderById ? 'asc' : 'desc',
-    )
-    .orderBy('a.administrator_id')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute()
-  return { administrators: rows.map(toItem), total_count: toInt(total?.n as number) }
+  const order = filter.orderById ? 'a.administrator_id' : 'a.update_time'
+  const { rows, total } = await countAndPage(
+    query,
+    (q) =>
+      q
+        .select(COLUMNS)
+        .orderBy(order, filter.orderById ? 'asc' : 'desc')
+        .orderBy('a.administrator_id'),
+    page,
+  )
+  return { administrators: rows.map(toItem), total_count: total }
 }
 
 /** One administrator, or undefined. */

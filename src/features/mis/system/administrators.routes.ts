@@ -6,7 +6,7 @@ import { typed } from '../../../http/feature.js'
 import { Id, IdInput, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
 import { misPermission } from '../access/guard.js'
 import { ACCOUNT_PATTERN, PASSWORD_PATTERN } from '../access/passwords.js'
-import { Flag, ListOf, MisPageQuery, NullableString, actorOf, pageOf } from '../mis.schemas.js'
+import { Flag, ListOf, ListQuery, NullableString, actorOf, pageOf } from '../mis.schemas.js'
 import { getAdministrator, listAdministrators } from './administrators.repo.js'
 import {
   createAdministrator,
@@ -43,11 +43,9 @@ export async function administratorsRoutes(instance: FastifyInstance, { deps }: 
       schema: {
         tags,
         summary: 'List administrators',
-        querystring: Type.Object({
+        querystring: ListQuery({
           keyword: Type.Optional(Type.String({ maxLength: 50 })),
           status: Type.Optional(Flag),
-          order_by: Type.Optional(Type.String({ maxLength: 20 })),
-          ...MisPageQuery,
         }),
         response: { 200: ListOf('administrators', Administrator) },
       },

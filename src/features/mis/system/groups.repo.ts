@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { sqlDateTime, toId, toInt } from '../../../infra/db/values.js'
 import { contains } from '../mis.schemas.js'
+import { countAndPage } from '../paging.js'
 
 /** The name of the seeded group that holds every permission. */
 export const SUPER_GROUP = '超级管理员'
@@ -40,15 +41,17 @@ export async function listGroups(
 ) {
   let query = db.selectFrom('mis_administrator_group')
   if (filter.keyword) query = query.where('name', 'like', contains(filter.keyword))
-  const total = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst()
-  const rows = await query
-    .select(COLUMNS)
-    .orderBy(filter.orderById ? 'group_id' : 'update_time', filter.orderById ? 'asc' : 'desc')
-    .orderBy('group_id')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute()
-  return { groups: rows.map(toItem), total_count: toInt(total?.n as number) }
+  const order = filter.orderById ? 'group_id' : 'update_time'
+  const { rows, total } = await countAndPage(
+    query,
+    (q) =>
+      q
+        .select(COLUMNS)
+        .orderBy(order, filter.orderById ? 'asc' : 'desc')
+        .orderBy('group_id'),
+    page,
+  )
+  return { groups: rows.map(toItem), total_count: total }
 }
 
 /** One group, or undefined. */

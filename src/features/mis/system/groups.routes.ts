@@ -7,7 +7,7 @@ import { Id, IdInput, IdParam, Ok, ok, requireId } from '../../../http/schemas.j
 import { misPermission } from '../access/guard.js'
 import { PermissionNode } from '../access/login.routes.js'
 import { permissionTree } from '../access/permission-tree.js'
-import { Flag, ListOf, MisPageQuery, NullableString, actorOf, pageOf } from '../mis.schemas.js'
+import { Flag, ListOf, ListQuery, NullableString, actorOf, pageOf } from '../mis.schemas.js'
 import { getGroup, listGroups } from './groups.repo.js'
 import { createGroup, editGroup, removeGroup } from './groups.service.js'
 
@@ -35,10 +35,8 @@ export async function groupsRoutes(instance: FastifyInstance, { deps }: { deps: 
       schema: {
         tags,
         summary: 'List groups',
-        querystring: Type.Object({
+        querystring: ListQuery({
           keyword: Type.Optional(Type.String({ maxLength: 50 })),
-          order_by: Type.Optional(Type.String({ maxLength: 20 })),
-          ...MisPageQuery,
         }),
         response: { 200: ListOf('groups', Group) },
       },

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, toId } from '../../../infra/db/values.js'
+import { contains } from '../mis.schemas.js'
+import { countAndPage } from '../paging.js'
 
 /** Who did it, from where. */
 export interface Actor {
@@ -45,31 +47,33 @@ export async function listOperations(db: Kysely<Database>, filter: LogFilter) {
     .selectFrom('mis_operation_log as l')
     .leftJoin('mis_administrator as a', 'a.administrator_id', 'l.administrator_id')
   if (filter.keyword) {
-    const like = `%${filter.keyword}%`
+    const like = contains(filter.keyword)
     query = query.where((eb) =>
       eb.or([eb('l.operation', 'like', like), eb('l.description', 'like', like)]),
     )
   }
   if (filter.begin) query = query.where('l.create_time', '>=', filter.begin)
   if (filter.end) query = query.where('l.create_time', '<=', filter.end)
-  const total = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst()
-  const rows = await query
-    .select([
-      'l.operation_log_id',
-      'l.administrator_id',
-      'a.name as administrator_name',
-      'l.ip',
-      'l.operation',
-      'l.description',
-      'l.create_time',
-    ])
-    .orderBy(filter.orderById ? 'l.operation_log_id' : 'l.create_time', 'desc')
-    .orderBy('l.operation_log_id', 'desc')
-    .limit(filter.limit)
-    .offset(filter.offset)
-    .execute()
+  const order = filter.orderById ? 'l.operation_log_id' : 'l.create_time'
+  const { rows, total } = await countAndPage(
+    query,
+    (q) =>
+      q
+        .select([
+          'l.operation_log_id',
+          'l.administrator_id',
+          'a.name as administrator_name',
+          'l.ip',
+          'l.operation',
+          'l.description',
+          'l.create_time',
+        ])
+        .orderBy(order, 'desc')
+        .orderBy('l.operation_log_id', 'desc'),
+    filter,
+  )
   return {
-    total_count: Number(total?.n ?? 0),
+    total_count: total,
     operationlogs: rows.map((row) => ({
       operation_log_id: toId(row.operation_log_id),
       administrator_id: toId(row.administrator_id),

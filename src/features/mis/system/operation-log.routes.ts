@@ -4,14 +4,7 @@ import type { Deps } from '../../../deps.js'
 import { typed } from '../../../http/feature.js'
 import { Id, ok } from '../../../http/schemas.js'
 import { misPermission } from '../access/guard.js'
-import {
-  DateTimeText,
-  ListOf,
-  MisPageQuery,
-  NullableString,
-  actorOf,
-  pageOf,
-} from '../mis.schemas.js'
+import { DateTimeText, ListOf, NullableString, actorOf, pageOf, ListQuery } from '../mis.schemas.js'
 import { listOperations, logOperation } from './operation-log.repo.js'
 
 const Entry = Type.Object({
@@ -33,12 +26,10 @@ export async function operationLogRoutes(instance: FastifyInstance, { deps }: { 
         tags: ['mis system'],
         summary:
           'Admin actions: keyword (operation or description), begin/end (YYYY-MM-DD HH:MM:SS)',
-        querystring: Type.Object({
+        querystring: ListQuery({
           keyword: Type.Optional(Type.String({ maxLength: 50 })),
           begin: Type.Optional(DateTimeText),
           end: Type.Optional(DateTimeText),
-          order_by: Type.Optional(Type.String({ maxLength: 20 })),
-          ...MisPageQuery,
         }),
         response: { 200: ListOf('operationlogs', Entry) },
       },

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
-import { sqlDateTime, toId, toInt } from '../../../infra/db/values.js'
+import { sqlDateTime, toId } from '../../../infra/db/values.js'
 import { toPermissionItem } from '../access/permission-tree.js'
 import { contains } from '../mis.schemas.js'
+import { countAndPage } from '../paging.js'
 
 const COLUMNS = ['permission_id', 'name', 'type', 'parent_id', 'code', 'sequence'] as const
 
@@ -27,15 +28,12 @@ export async function listPermissions(
     const like = contains(filter.keyword)
     query = query.where((eb) => eb.or([eb('name', 'like', like), eb('code', 'like', like)]))
   }
-  const total = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst()
-  const rows = await query
-    .select(COLUMNS)
-    .orderBy('sequence')
-    .orderBy('permission_id')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute()
-  return { permissions: rows.map(toPermissionItem), total_count: toInt(total?.n as number) }
+  const { rows, total } = await countAndPage(
+    query,
+    (q) => q.select(COLUMNS).orderBy('sequence').orderBy('permission_id'),
+    page,
+  )
+  return { permissions: rows.map(toPermissionItem), total_count: total }
 }
 
 /** One permission, or undefined. */

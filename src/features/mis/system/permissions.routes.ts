@@ -5,7 +5,7 @@ import { AppError } from '../../../errors.js'
 import { typed } from '../../../http/feature.js'
 import { Id, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
 import { misPermission } from '../access/guard.js'
-import { Flag, ListOf, MisPageQuery, NullableString, actorOf, pageOf } from '../mis.schemas.js'
+import { Flag, ListOf, ListQuery, NullableString, actorOf, pageOf } from '../mis.schemas.js'
 import { getPermission, listPermissions } from './permissions.repo.js'
 import { createPermission, editPermission, removePermission } from './permissions.service.js'
 
@@ -39,12 +39,10 @@ export async function permissionsRoutes(instance: FastifyInstance, { deps }: { d
       schema: {
         tags,
         summary: 'List permissions by sequence',
-        querystring: Type.Object({
+        querystring: ListQuery({
           parent_id: Type.Optional(ParentId),
           type: Type.Optional(Flag),
           keyword: Type.Optional(Type.String({ maxLength: 50 })),
-          order_by: Type.Optional(Type.String({ maxLength: 20 })),
-          ...MisPageQuery,
         }),
         response: { 200: ListOf('permissions', Permission) },
       },
