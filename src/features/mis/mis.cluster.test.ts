@@ -6,6 +6,8 @@ import { login } from '../../../test/login.js'
 import { superAdmin } from '../../../test/mis.js'
 import { feedIds, pendingArticle, searchIds } from '../../../test/review.js'
 
+const SLOW = { timeout: 10_000, interval: 50 }
+
 // Two API nodes on one database and one Redis: what an administrator does on A holds on B.
 describe.skipIf(!TEST_REDIS_URL)('admin actions across two nodes', () => {
   let a: TestApp
@@ -17,7 +19,10 @@ describe.skipIf(!TEST_REDIS_URL)('admin actions across two nodes', () => {
     a.deps.search.start()
     b.deps.search.start()
     admin = (await superAdmin(a)).auth
-  })
+    // Each node builds its in-process index from the database first (slower under a busy CI).
+    for (const node of [a, b])
+      await vi.waitFor(() => node.deps.search.search('审核', { page: 1, perPage: 1 }), SLOW)
+  }, 60_000)
   afterAll(async () => {
     await b?.close()
     await a?.close()
@@ -34,7 +39,7 @@ describe.skipIf(!TEST_REDIS_URL)('admin actions across two nodes', () => {
     // B hears of the change through Redis pub/sub, a few milliseconds after A's reply.
     await vi.waitFor(async () => {
       expect(await searchIds(b.app, '引力波探测')).toContain(id)
-    })
+    }, SLOW)
     expect(await feedIds(b.app, '13600009001')).toContain(id)
     expect((await b.app.inject({ url: `/v1_0/articles/${id}` })).statusCode).toBe(200)
 
@@ -46,7 +51,7 @@ describe.skipIf(!TEST_REDIS_URL)('admin actions across two nodes', () => {
     await vi.waitFor(async () => {
       expect(await searchIds(b.app, '引力波探测')).not.toContain(id)
       expect((await b.app.inject({ url: `/v1_0/articles/${id}` })).statusCode).toBe(404)
-    })
+    }, SLOW)
     expect(await feedIds(b.app, '13600009002')).not.toContain(id)
   })
 
@@ -61,7 +66,7 @@ describe.skipIf(!TEST_REDIS_URL)('admin actions across two nodes', () => {
       const refused = await send(b.app, 'GET', '/v1_0/user', user.auth)
       expect(refused.statusCode).toBe(403)
       expect(refused.json()).toEqual({ message: 'User denied.' })
-    })
+    }, SLOW)
     const refresh = await send(b.app, 'PUT', '/v1_0/authorizations', {
       authorization: `Bearer ${user.refresh_token}`,
     })
@@ -71,6 +76,6 @@ describe.skipIf(!TEST_REDIS_URL)('admin actions across two nodes', () => {
     expect(back.json().data).toEqual({ count: 1 })
     await vi.waitFor(async () => {
       expect((await send(b.app, 'GET', '/v1_0/user', user.auth)).statusCode).toBe(200)
-    })
+    }, SLOW)
   })
 })
