@@ -22,6 +22,10 @@ export interface RepairOptions {
 /** Every counter of API.md §4. */
 export const ALL_COUNTERS = Object.values(COUNTERS)
 
+// The embedded driver answers synchronously: without this a run would hold the event loop (and
+// the API in the same process) from its first batch to its last.
+const letOthersRun = () => new Promise((resolve) => setImmediate(resolve))
+
 /** Key of the changes map under which a counter's saved read checkpoints are counted. */
 const checkpointKey = (name: CounterName) => `${name} (read checkpoints saved)`
 
@@ -48,6 +52,7 @@ export async function repairCounters(
       const ids = await entityIds(deps.db.write, entity, after, batchSize)
       if (ids.length === 0) break
       for (const name of mine) {
+        await letOthersRun()
         const { written, saved } = await repairBatch(deps, store, name, ids)
         changes[name] = (changes[name] ?? 0) + written
         if (saved > 0) changes[checkpointKey(name)] = (changes[checkpointKey(name)] ?? 0) + saved
@@ -92,6 +97,7 @@ async function removeOrphans(
   let written = 0
   let cursor: string | undefined
   do {
+    await letOthersRun()
     const page = await store.scan(name, cursor, 1000)
     const ids = page.entries.map(([id]) => id).filter((id) => id > 0n)
     const existing = await existingIds(deps.db.write, entity, ids)
