@@ -65,7 +65,7 @@ describe.skipIf(!TEST_REDIS_URL)('user disable/enable with two nodes on one Redi
   beforeAll(async () => {
     a = await startNode({})
     b = await startNode({ shareWith: a.t })
-  }, 30_000)
+  }, 120_000)
   afterAll(async () => {
     for (const node of [b, a]) {
       await node?.realtime.close()
@@ -98,14 +98,14 @@ describe.skipIf(!TEST_REDIS_URL)('user disable/enable with two nodes on one Redi
     for (const node of [a, b]) {
       await vi.waitFor(async () => expect(await access(node, tokens)).toEqual([200, 201]))
     }
-  }, 30_000)
+  }, 120_000)
 })
 
 describe('user disable/enable against a server without Redis', () => {
   let node: Node
   beforeAll(async () => {
     node = await startNode({ redisUrl: false })
-  }, 30_000)
+  }, 120_000)
   afterAll(async () => {
     await node?.realtime.close()
     await node?.t.close()
@@ -130,7 +130,7 @@ describe('user disable/enable against a server without Redis', () => {
       timeout: 5000,
       interval: 100,
     })
-  }, 30_000)
+  }, 120_000)
 
   it('says so for an unknown user and for bad arguments', async () => {
     await expect(userCommand(node, 'disable', '14999999999')).rejects.toMatchObject({
@@ -138,5 +138,5 @@ describe('user disable/enable against a server without Redis', () => {
       stdout: 'no user with mobile or id 14999999999\n',
     })
     await expect(userCommand(node, 'freeze', '14999999999')).rejects.toMatchObject({ code: 2 })
-  }, 30_000)
+  }, 120_000)
 })
