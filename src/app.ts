@@ -29,6 +29,8 @@ import { registerFiniteNumbers } from './http/finite-numbers.js'
 import { registerJson } from './http/json.js'
 import { registerOps } from './http/ops.js'
 import { rateLimitStore } from './http/rate-limit-store.js'
+import { answerWrongMethods } from './http/routing.js'
+import { schemaController } from './http/validation.js'
 
 /** The app API's features; mounted at `/` (`/v1_0`, `/v1_1`) and again under `/app`. */
 const appFeatures = [
@@ -52,8 +54,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024 * 8,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
+    schemaController,
   }).withTypeProvider<TypeBoxTypeProvider>()
+  const sealRoutes = answerWrongMethods(app)
 
   registerJson(app)
   registerOps(app, deps)
@@ -120,5 +123,6 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   }
   await app.register(misRoutes, { deps, prefix: '/mis/v1_0' })
   await app.register(mpRoutes, { deps, prefix: '/mp' })
+  sealRoutes()
   return app
 }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { schemaErrorText } from './http/schema-errors.js'
 
 /** An error meant for the client: status and the original's `message` (a text, or field → text). */
 export class AppError extends Error {
@@ -10,6 +11,16 @@ export class AppError extends Error {
   }
 }
 
+/** Werkzeug's bare 400, which `request.json` raised for a body that is not JSON. */
+export const BAD_REQUEST =
+  'The browser (or proxy) sent a request that this server could not understand.'
+
+/**
+ * What the body parser leaves in `request.body` for text that is not JSON: the bare 400 comes
+ * when a route reads its first JSON argument, after auth and earlier arguments, as in Flask.
+ */
+export const UNREADABLE_BODY: unique symbol = Symbol('unreadable body')
+
 /** Werkzeug's 404 text, which the original sent for unknown URLs (ERROR_404_HELP off). */
 export const NOT_FOUND =
   'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.'
@@ -17,9 +28,9 @@ export const NOT_FOUND =
 /** 4xx errors that Fastify and its plugins raise themselves, in the original's wording. */
 const frameworkMessages: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is too large.',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported content type.',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'Request body is empty.',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'Request body is not valid JSON.',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: BAD_REQUEST,
+  FST_ERR_CTP_EMPTY_JSON_BODY: BAD_REQUEST,
+  FST_ERR_CTP_INVALID_JSON_BODY: BAD_REQUEST,
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'The request is not multipart.',
   FST_REQ_FILE_TOO_LARGE: 'The uploaded file is too large.',
   FST_PARTS_LIMIT: 'Too many parts in the upload.',
@@ -32,29 +43,19 @@ export function replyWithError(error: FastifyError, request: FastifyRequest, rep
     return reply.status(error.status).send({ message: error.body })
   }
   if (error.validation) {
-    const first = error.validation[0]
-    const field = validatedField(first)
+    if (request.body === UNREADABLE_BODY) return reply.status(400).send({ message: BAD_REQUEST })
     // Flask URL converters answer 404 for a path that does not match; reqparse answers 400.
-    const status = error.validationContext === 'params' ? 404 : 400
-    const text = first?.message ? `${field} ${first.message}` : `Invalid ${field}.`
-    return reply.status(status).send({ message: status === 404 ? NOT_FOUND : { [field]: text } })
+    if (error.validationContext === 'params') return reply.status(404).send({ message: NOT_FOUND })
+    return reply
+      .status(400)
+      .send({ message: schemaErrorText(error.validationContext, error.validation) })
   }
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) {
     const message = frameworkMessages[error.code] ?? error.message
-    return reply.status(status).send({ message })
+    // Werkzeug answers every unreadable body with its bare 400, also for a media type (415 here).
+    return reply.status(message === BAD_REQUEST ? 400 : status).send({ message })
   }
   request.log.error({ err: error }, 'request failed')
   return reply.status(status >= 500 ? status : 500).send({ message: 'Internal server error.' })
-}
-
-function validatedField(
-  error: { instancePath?: string; params?: Record<string, unknown> } | undefined,
-): string {
-  const missing = error?.params?.['missingProperty']
-  if (typeof missing === 'string') return missing
-  const additional = error?.params?.['additionalProperty']
-  if (typeof additional === 'string') return additional
-  const segments = (error?.instancePath ?? '').split('/').filter(Boolean)
-  return segments[0] ?? 'request'
 }

@@ -1,6 +1,6 @@
 import { parse, stringify } from 'lossless-json'
-import type { FastifyInstance } from 'fastify'
-import { AppError } from '../errors.js'
+import type { FastifyBodyParser, FastifyInstance } from 'fastify'
+import { UNREADABLE_BODY } from '../errors.js'
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
@@ -25,21 +25,26 @@ export function stringifyJson(value: unknown): string {
   return stringify(value) ?? 'null'
 }
 
+const parseBody: FastifyBodyParser<string | Buffer> = (_request, body, done) => {
+  const text = typeof body === 'string' ? body : body.toString('utf8')
+  if (text.trim() === '') return done(null, undefined)
+  try {
+    done(null, parseJson(text))
+  } catch {
+    done(null, UNREADABLE_BODY)
+  }
+}
+
 /**
  * Request bodies go through the bigint-safe parser. Replies use their route's response schema
  * (fast-json-stringify writes bigints exactly); replies of routes without one use `stringifyJson`.
  */
 export function registerJson(app: FastifyInstance) {
   app.removeContentTypeParser('application/json')
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8')
-    if (text.trim() === '') return done(null, undefined)
-    try {
-      done(null, parseJson(text))
-    } catch {
-      done(new AppError(400, 'Request body is not valid JSON.'), undefined)
-    }
-  })
+  // `application/*+json` is JSON too (Werkzeug's `is_json`), e.g. merge-patch+json.
+  for (const type of ['application/json', /^application\/[\w.+-]+\+json(?:\s*;|$)/]) {
+    app.addContentTypeParser(type, { parseAs: 'string' }, parseBody)
+  }
   app.addHook('preSerialization', async (request, reply, payload) => {
     if (!request.routeOptions.schema?.response) reply.serializer(stringifyJson)
     return payload

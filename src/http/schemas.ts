@@ -1,5 +1,8 @@
 import { Type, type TSchema } from '@sinclair/typebox'
 import { AppError } from '../errors.js'
+import { pyInt } from './python.js'
+import { withDefault } from './reqparse.js'
+import { intRange, mapType, positive } from './reqparse-types.js'
 
 const MAX_ID = (1n << 63n) - 1n
 
@@ -8,28 +11,31 @@ export const Id = Type.Unsafe<bigint>({ type: 'integer', description: '64-bit id
 
 /**
  * A 64-bit id in a request body: a JSON number or a decimal string (json-bigint clients send
- * strings). Numbers are coerced to strings by the validator; `parseId` makes the bigint.
+ * strings). Bodies are not coerced, so both forms are declared; `parseId` makes the bigint.
  */
-export const IdInput = Type.String({
-  pattern: '^[1-9][0-9]{0,18}$',
-  description: 'id, number or decimal string',
-})
+export const IdInput = Type.Union([
+  Type.String({ pattern: '^[1-9][0-9]{0,18}$' }),
+  Type.Integer({ minimum: 1 }),
+])
 
-/** A 64-bit id in a path (`<int:…>` in the original: anything else is a 404). */
-export const IdParam = Type.String({ pattern: '^[0-9]{1,19}$' })
+export { PathId as IdParam } from './validation.js'
 
-/** Turns a validated id string into a bigint, or null when it cannot be a stored id. */
-export function parseId(text: string): bigint | null {
-  const id = BigInt(text)
-  return id > 0n && id <= MAX_ID ? id : null
+/** A (validated) id as a bigint, or null when it cannot be a stored id. */
+export function parseId(value: string | number | bigint): bigint | null {
+  // Path segments may hold any Unicode digits, which `int()` reads (and BigInt does not).
+  const result = pyInt(value)
+  return result.ok ? storedId(result.value) : null
 }
 
 /** `parseId`, answering 400 with `message` when the id cannot exist. */
-export function requireId(text: string, message: string): bigint {
-  const id = parseId(text)
+export function requireId(value: string | number | bigint, message: string): bigint {
+  const id = parseId(value)
   if (id === null) throw new AppError(400, message)
   return id
 }
+
+/** An id that a type function accepted, or null when it is beyond any stored id. */
+export const storedId = (id: bigint): bigint | null => (id > 0n && id <= MAX_ID ? id : null)
 
 /** The success envelope `{message: "OK", data}` around a payload schema. */
 export const Ok = <T extends TSchema>(data: T) => Type.Object({ message: Type.String(), data })
@@ -42,6 +48,16 @@ export const ok = <T>(data: T) => ({ message: 'OK', data })
 
 // Far beyond any list, and small enough that `(page - 1) * per_page` stays an exact offset.
 const MAX_PAGE = 2_147_483_647
+
+/** `page` (`positive`, default 1) and `per_page` (`int_range(min, max)`, default min) arguments. */
+export const pageArgs = (min: number, max: number) => ({
+  page: withDefault(
+    'args',
+    mapType(positive, (page) => Number(page > MAX_PAGE ? MAX_PAGE : page)),
+    1,
+  ),
+  per_page: withDefault('args', intRange(min, max, 'per_page'), min),
+})
 
 /** `page` (from 1) and `per_page` (min..max, default min) query parameters. */
 export const PageQuery = (min: number, max: number) =>

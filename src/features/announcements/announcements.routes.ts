@@ -1,10 +1,13 @@
 import { Type } from '@sinclair/typebox'
 import { AppError } from '../../errors.js'
 import { typed, type Feature } from '../../http/feature.js'
-import { Ok, Page, PageQuery, ok } from '../../http/schemas.js'
+import { reqparse } from '../../http/reqparse.js'
+import { Ok, Page, ok, pageArgs } from '../../http/schemas.js'
+import { PathId, pathId } from '../../http/validation.js'
 import { cachedAnnouncement, cachedAnnouncements } from './announcements.cache.js'
 
 const Summary = Type.Object({ id: Type.Integer(), title: Type.String(), pubdate: Type.String() })
+const PageArgs = reqparse(pageArgs(10, 50))
 const Detail = Type.Composite([Summary, Type.Object({ content: Type.String() })])
 
 /** Published system announcements. */
@@ -16,12 +19,12 @@ export const announcementsRoutes: Feature = async (instance, { deps }) => {
     {
       schema: {
         tags: ['announcements'],
-        querystring: PageQuery(10, 50),
+        ...PageArgs.schema,
         response: { 200: Ok(Page(Summary)) },
       },
     },
     async (request) => {
-      const { page, per_page } = request.query
+      const { page, per_page } = await PageArgs.parse(request)
       const all = await cachedAnnouncements(deps)
       const start = (page - 1) * per_page
       return ok({
@@ -38,13 +41,13 @@ export const announcementsRoutes: Feature = async (instance, { deps }) => {
     {
       schema: {
         tags: ['announcements'],
-        params: Type.Object({ target: Type.String({ pattern: '^[0-9]+$' }) }),
+        params: Type.Object({ target: PathId }),
         response: { 200: Ok(Detail) },
       },
     },
     async (request) => {
       // `<int:target>` takes any digits; an id too long to be stored is simply not there.
-      const id = Number(request.params.target)
+      const id = Number(pathId(request.params.target))
       const announcement = Number.isSafeInteger(id) ? await cachedAnnouncement(deps, id) : null
       if (!announcement) throw new AppError(400, 'Invalid announcement.')
       return ok(announcement)

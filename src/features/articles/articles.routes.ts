@@ -3,35 +3,68 @@ import type { FastifyRequest } from 'fastify'
 import { AppError } from '../../errors.js'
 import { userIdOf } from '../../http/auth.js'
 import { typed, type Feature } from '../../http/feature.js'
+import { maybe, need, orNull, reqparse } from '../../http/reqparse.js'
+import { pyInt } from '../../http/python.js'
 import {
-  Id,
-  IdInput,
-  IdParam,
-  Message,
-  Ok,
-  Page,
-  PageQuery,
-  ok,
-  parseId,
-} from '../../http/schemas.js'
+  ArgError,
+  boolean,
+  natural,
+  positive,
+  regex,
+  type ArgType,
+} from '../../http/reqparse-types.js'
+import { Id, Message, Ok, Page, ok, pageArgs, storedId } from '../../http/schemas.js'
+import { PathId, pathId } from '../../http/validation.js'
+import { cachedAllChannels } from '../channels/channels.cache.js'
+import { articleIdArg } from './article-id.js'
 import { cachedUser } from '../users/users.cache.js'
 import { ArticleCardSchema, FeedItemSchema } from './articles.schemas.js'
 import { articleDetail, authorArticles, channelPage, feed, writeTrace } from './articles.service.js'
 
-const ChannelId = Type.Integer({ minimum: 0, maximum: 2_147_483_647 })
-const Timestamp = Type.Integer({
-  minimum: 1,
-  description: 'ms; now to refresh, pre_timestamp to scroll',
-})
+// `time.localtime(timestamp / 1000)` failing in the original; here, beyond the Date range.
+const MAX_TIMESTAMP = 8_640_000_000_000_000n
+const timestampOf = (timestamp: bigint) => {
+  if (timestamp > MAX_TIMESTAMP) throw new AppError(400, 'timestamp param error')
+  return Number(timestamp)
+}
 const FeedPage = Type.Object({ pre_timestamp: Type.Integer(), results: Type.Array(FeedItemSchema) })
 const tags = ['articles']
 const auth = { tags, security: [{ bearer: [] }] }
 
-const truthy = (value: string | undefined) => value === 'true' || value === '1'
-
 /** The feed, article detail and authors' article lists. */
 export const articlesRoutes: Feature = async (instance, { deps }) => {
   const app = typed(instance)
+  // `parser.channel_id`: 0 (推荐) or a visible channel.
+  const channelArg: ArgType<number> = {
+    doc: '0 (推荐) or a channel id',
+    convert: async (value) => {
+      const result = pyInt(value)
+      const id = result.ok ? result.value : -1n
+      if (id === 0n) return 0
+      const channels = id > 0n ? await cachedAllChannels(deps) : []
+      if (!channels.some((channel) => BigInt(channel.id) === id)) {
+        throw new ArgError('Invalid channel id.')
+      }
+      return Number(id)
+    },
+  }
+  const FeedArgs = reqparse({
+    channel_id: need('args', channelArg),
+    timestamp: need('args', positive),
+    with_top: need('args', boolean),
+  })
+  const ChannelPageArgs = reqparse({
+    channel_id: need('args', channelArg),
+    timestamp: maybe('args', positive),
+    ...pageArgs(10, 50),
+  })
+  const DetailArgs = reqparse({ Trace: maybe('headers', regex('^.+$')) })
+  const PageArgs = reqparse(pageArgs(10, 50))
+  const DurationArgs = reqparse({
+    Trace: need('headers', regex('^.+$')),
+    duration: orNull(need('json', natural)),
+    art_id: need('json', articleIdArg(deps)),
+  })
   const feedFor = (
     request: FastifyRequest,
     channelId: number,
@@ -52,18 +85,15 @@ export const articlesRoutes: Feature = async (instance, { deps }) => {
       schema: {
         ...auth,
         summary: 'Recommended feed (timestamp cursor)',
-        querystring: Type.Object({
-          channel_id: ChannelId,
-          timestamp: Timestamp,
-          with_top: Type.Optional(Type.String({ pattern: '^(true|false|0|1)$' })),
-        }),
+        description: '`timestamp`: ms; now to refresh, `pre_timestamp` to scroll',
+        ...FeedArgs.schema,
         response: { 200: Ok(FeedPage) },
       },
       preHandler: app.optionalUser,
     },
     async (request) => {
-      const { channel_id, timestamp, with_top } = request.query
-      return ok(await feedFor(request, channel_id, timestamp, truthy(with_top)))
+      const { channel_id, timestamp, with_top } = await FeedArgs.parse(request)
+      return ok(await feedFor(request, channel_id, timestampOf(timestamp), with_top))
     },
   )
 
@@ -73,17 +103,14 @@ export const articlesRoutes: Feature = async (instance, { deps }) => {
       schema: {
         ...auth,
         summary: 'Channel articles: page numbers, or a timestamp cursor as /v1_1',
-        querystring: Type.Composite([
-          Type.Object({ channel_id: ChannelId, timestamp: Type.Optional(Timestamp) }),
-          PageQuery(10, 50),
-        ]),
+        ...ChannelPageArgs.schema,
       },
       preHandler: app.optionalUser,
     },
     async (request) => {
-      const { channel_id, timestamp, page, per_page } = request.query
+      const { channel_id, timestamp, page, per_page } = await ChannelPageArgs.parse(request)
       if (timestamp === undefined) return ok(await channelPage(deps, channel_id, page, per_page))
-      return ok(await feedFor(request, channel_id, timestamp, false))
+      return ok(await feedFor(request, channel_id, timestampOf(timestamp), false))
     },
   )
 
@@ -93,8 +120,8 @@ export const articlesRoutes: Feature = async (instance, { deps }) => {
       schema: {
         ...auth,
         summary: 'Article detail (records the read)',
-        params: Type.Object({ article_id: IdParam }),
-        headers: Type.Object({ trace: Type.Optional(Type.String({ maxLength: 2000 })) }),
+        params: Type.Object({ article_id: PathId }),
+        ...DetailArgs.schema,
         response: {
           200: Ok(
             Type.Object({
@@ -109,9 +136,6 @@ export const articlesRoutes: Feature = async (instance, { deps }) => {
               is_followed: Type.Boolean(),
               attitude: Type.Union([Type.Integer(), Type.Null()]),
               is_collected: Type.Boolean(),
-              comm_count: Type.Integer(),
-              like_count: Type.Integer(),
-              read_count: Type.Integer(),
               recomments: Type.Array(Type.Object({ art_id: Id, title: Type.String() })),
             }),
           ),
@@ -120,13 +144,14 @@ export const articlesRoutes: Feature = async (instance, { deps }) => {
       preHandler: app.optionalUser,
     },
     async (request) => {
-      const detail = await articleDetail(deps, parseId(request.params.article_id), request.userId)
-      writeTrace(deps, request.headers.trace, { channelId: detail.ch_id })
+      const { Trace } = await DetailArgs.parse(request)
+      const id = storedId(pathId(request.params.article_id))
+      const detail = await articleDetail(deps, id, request.userId)
+      writeTrace(deps, Trace, { channelId: detail.ch_id })
       return ok(detail)
     },
   )
 
-  const pageQuery = PageQuery(10, 50)
   const articlePage = { 200: Ok(Page(ArticleCardSchema)) }
 
   app.get(
@@ -134,28 +159,32 @@ export const articlesRoutes: Feature = async (instance, { deps }) => {
     {
       schema: {
         tags,
-        params: Type.Object({ user_id: IdParam }),
-        querystring: pageQuery,
+        params: Type.Object({ user_id: PathId }),
+        ...PageArgs.schema,
         response: articlePage,
       },
     },
     async (request) => {
-      const userId = parseId(request.params.user_id)
+      const userId = storedId(pathId(request.params.user_id))
+      // The author is looked up before the page arguments are read, as in the original.
       if (userId === null || !(await cachedUser(deps, userId))) {
         throw new AppError(400, 'Invalid request.')
       }
-      return ok(await authorArticles(deps, userId, request.query.page, request.query.per_page))
+      const { page, per_page } = await PageArgs.parse(request)
+      return ok(await authorArticles(deps, userId, page, per_page))
     },
   )
 
   app.get(
     '/v1_0/user/articles',
     {
-      schema: { ...auth, querystring: pageQuery, response: articlePage },
+      schema: { ...auth, ...PageArgs.schema, response: articlePage },
       preHandler: app.requireUser,
     },
-    async (request) =>
-      ok(await authorArticles(deps, userIdOf(request), request.query.page, request.query.per_page)),
+    async (request) => {
+      const { page, per_page } = await PageArgs.parse(request)
+      return ok(await authorArticles(deps, userIdOf(request), page, per_page))
+    },
   )
 
   app.post(
@@ -164,18 +193,15 @@ export const articlesRoutes: Feature = async (instance, { deps }) => {
       schema: {
         tags,
         summary: 'Report how long an article was read (trace log only)',
-        headers: Type.Object({ trace: Type.String({ minLength: 1, maxLength: 2000 }) }),
-        body: Type.Object({
-          duration: Type.Integer({ minimum: 0, maximum: 86_400 }),
-          art_id: IdInput,
-        }),
+        ...DurationArgs.schema,
         response: { 201: Message },
       },
     },
     async (request, reply) => {
-      writeTrace(deps, request.headers.trace, {
-        readTime: request.body.duration,
-        articleId: request.body.art_id,
+      const { Trace, duration, art_id } = await DurationArgs.parse(request)
+      writeTrace(deps, Trace, {
+        readTime: duration === null ? null : Number(duration),
+        articleId: art_id.toString(),
       })
       return reply.status(201).send({ message: 'OK' })
     },

@@ -92,15 +92,10 @@ export async function articleDetail(deps: Deps, articleId: bigint | null, userId
   const info = articleId === null ? null : await cachedArticleInfo(deps, articleId)
   if (!info) throw new AppError(404, 'The article does not exist.')
   const id = info.art_id
-  const [content, author, similar, counts, personal] = await Promise.all([
+  const [content, author, similar, personal] = await Promise.all([
     cachedArticleContent(deps, id),
     cachedUser(deps, info.aut_id),
     similarArticles(deps, id),
-    Promise.all([
-      deps.counters.get(COUNTERS.articleComments, id),
-      deps.counters.get(COUNTERS.articleLiking, id),
-      deps.counters.get(COUNTERS.articleReading, id),
-    ]),
     userId === null
       ? null
       : Promise.all([
@@ -122,9 +117,6 @@ export async function articleDetail(deps: Deps, articleId: bigint | null, userId
     is_followed: personal ? personal[0] === RELATION.follow : false,
     attitude: personal ? personal[1] : null,
     is_collected: personal ? personal[2] : false,
-    comm_count: counts[0],
-    like_count: counts[1],
-    read_count: counts[2] + 1,
     recomments: similar,
   }
 }

@@ -3,12 +3,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
 import { typed, type Feature } from '../../http/feature.js'
+import { need, orNull, reqparse } from '../../http/reqparse.js'
+import { mobile, paramRegex } from '../../http/reqparse-types.js'
 import { Ok, ok } from '../../http/schemas.js'
 import { login, refresh, sendLoginCode } from './auth.service.js'
 import { TooManyRequests } from './login-limits.js'
 
 const MOBILE = '^1[3-9][0-9]{9}$'
 const Tokens = Type.Object({ token: Type.String(), refresh_token: Type.String() })
+const LoginArgs = reqparse({
+  mobile: orNull(need('json', mobile)),
+  code: orNull(need('json', paramRegex('^\\d{6}$'))),
+})
 
 /** SMS codes, login and token refresh. */
 export const authRoutes: Feature = async (instance, { deps }) => {
@@ -39,19 +45,20 @@ export const authRoutes: Feature = async (instance, { deps }) => {
         summary:
           'Log in (or register) with mobile and SMS code (10 failures per mobile, 50 per IP in 15 min)',
         tags: ['auth'],
-        body: Type.Object({
-          mobile: Type.String({ pattern: MOBILE }),
-          code: Type.String({ pattern: '^[0-9]{6}$' }),
-        }),
+        ...LoginArgs.schema,
         response: { 201: Ok(Tokens) },
       },
     },
     async (request, reply) => {
-      const { mobile, code } = request.body
-      const tokens = await login(deps, mobile, code, request.ip).catch((error: unknown) => {
-        if (error instanceof TooManyRequests) reply.header('retry-after', error.retryAfterSeconds)
-        throw error
-      })
+      const args = await LoginArgs.parse(request)
+      // reqparse let JSON nulls through; no stored code can match them.
+      if (args.mobile === null || args.code === null) throw new AppError(400, 'Invalid code.')
+      const tokens = await login(deps, args.mobile, args.code, request.ip).catch(
+        (error: unknown) => {
+          if (error instanceof TooManyRequests) reply.header('retry-after', error.retryAfterSeconds)
+          throw error
+        },
+      )
       return reply.status(201).send(ok(tokens))
     },
   )

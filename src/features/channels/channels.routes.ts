@@ -1,7 +1,12 @@
 import { Type } from '@sinclair/typebox'
 import { userIdOf } from '../../http/auth.js'
 import { typed, type Feature } from '../../http/feature.js'
+import { AppError, BAD_REQUEST, UNREADABLE_BODY } from '../../errors.js'
+import { parseJson } from '../../http/json.js'
+import { appended, need, reqparse } from '../../http/reqparse.js'
+import { ArgError, mapType, positive } from '../../http/reqparse-types.js'
 import { Ok, ok } from '../../http/schemas.js'
+import { PathId, pathId } from '../../http/validation.js'
 import { MAX_INT } from './channels.repo.js'
 import {
   getAllChannels,
@@ -17,14 +22,42 @@ const ChannelList = Type.Object({
 const PickList = Type.Object({
   channels: Type.Array(Type.Object({ id: Type.Integer(), seq: Type.Integer() })),
 })
-// The items are checked by `readPicks`, which answers with the original's own messages.
-const PicksBody = Type.Object({ channels: Type.Optional(Type.Unknown()) })
+// Read by `readPicks` with the original's own checks and texts (no reqparse there).
+const PicksBody = Type.Unsafe({
+  description: '{"channels": [{"id": <channel id>, "seq": <n ≥ 0>}]}',
+})
 // `<int:target>`: any digits; ids beyond the INT column are simply unknown channels.
-const ChannelParam = Type.Object({ target: Type.String({ pattern: '^[0-9]+$' }) })
+const ChannelParam = Type.Object({ target: PathId })
 const channelIdOf = (target: string) => {
-  const id = Number(target)
-  return id <= MAX_INT ? id : -1
+  const id = pathId(target)
+  return id <= BigInt(MAX_INT) ? Number(id) : -1
 }
+const SeqArgs = reqparse({
+  seq: need(
+    'json',
+    mapType(positive, (seq, name) => {
+      if (seq > BigInt(MAX_INT)) {
+        throw new ArgError(
+          `Invalid ${name}: ${seq}. ${name} must be within the range 1 - ${MAX_INT}`,
+        )
+      }
+      return Number(seq)
+    }),
+  ),
+})
+const RemoveArgs = reqparse({ channels: appended(positive) })
+
+/** `get_json(force=True)`: the body is JSON whatever its content type says. */
+function forcedJson(body: unknown): unknown {
+  if (body === UNREADABLE_BODY || body === undefined) throw new AppError(400, BAD_REQUEST)
+  if (typeof body !== 'string') return body
+  try {
+    return parseJson(body)
+  } catch {
+    throw new AppError(400, BAD_REQUEST)
+  }
+}
+
 const auth = { security: [{ bearer: [] }], tags: ['channels'] }
 
 /** All channels and the channels a user picked for their bar. */
@@ -46,35 +79,34 @@ export const channelsRoutes: Feature = async (instance, { deps }) => {
   }
 
   const modes = { post: 'add', put: 'replace', patch: 'merge' } as const
-  for (const [method, mode] of Object.entries(modes)) {
-    app.route({
-      method: method.toUpperCase() as 'POST' | 'PUT' | 'PATCH',
-      url: '/v1_0/user/channels',
-      schema: { ...auth, body: PicksBody, response: { 201: Ok(PickList) } },
-      preHandler: app.requireUser,
-      handler: async (request, reply) => {
-        const result = await saveChannels(deps, userIdOf(request), request.body.channels, mode)
-        return reply.status(201).send(ok(result))
-      },
-    })
-  }
+  for (const version of ['v1_0', 'v1_1']) {
+    for (const [method, mode] of Object.entries(modes)) {
+      app.route({
+        method: method.toUpperCase() as 'POST' | 'PUT' | 'PATCH',
+        url: `/${version}/user/channels`,
+        schema: { ...auth, body: PicksBody, response: { 201: Ok(PickList) } },
+        preHandler: app.requireUser,
+        handler: async (request, reply) => {
+          const body = forcedJson(request.body)
+          const result = await saveChannels(deps, userIdOf(request), body, mode)
+          return reply.status(201).send(ok(result))
+        },
+      })
+    }
 
-  app.delete(
-    '/v1_0/user/channels',
-    {
-      schema: {
-        ...auth,
-        body: Type.Object({
-          channels: Type.Array(Type.Integer({ minimum: 0 }), { maxItems: 200 }),
-        }),
+    app.delete(
+      `/${version}/user/channels`,
+      { schema: { ...auth, ...RemoveArgs.schema }, preHandler: app.requireUser },
+      async (request, reply) => {
+        const { channels } = await RemoveArgs.parse(request)
+        const ids = channels.flatMap((id) =>
+          id !== null && id <= BigInt(MAX_INT) ? [Number(id)] : [],
+        )
+        await removeChannels(deps, userIdOf(request), ids)
+        return reply.status(204).send()
       },
-      preHandler: app.requireUser,
-    },
-    async (request, reply) => {
-      await removeChannels(deps, userIdOf(request), request.body.channels)
-      return reply.status(204).send()
-    },
-  )
+    )
+  }
 
   app.put(
     '/v1_0/user/channels/:target',
@@ -82,14 +114,15 @@ export const channelsRoutes: Feature = async (instance, { deps }) => {
       schema: {
         ...auth,
         params: ChannelParam,
-        body: Type.Object({ seq: Type.Integer({ minimum: 1, maximum: MAX_INT }) }),
+        ...SeqArgs.schema,
         response: { 201: Ok(Type.Object({ id: Type.Integer(), seq: Type.Integer() })) },
       },
       preHandler: app.requireUser,
     },
     async (request, reply) => {
+      const { seq } = await SeqArgs.parse(request)
       const id = channelIdOf(request.params.target)
-      const result = await moveChannel(deps, userIdOf(request), id, request.body.seq)
+      const result = await moveChannel(deps, userIdOf(request), id, seq)
       return reply.status(201).send(ok(result))
     },
   )

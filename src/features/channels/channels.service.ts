@@ -1,5 +1,7 @@
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
+import { pyInt } from '../../http/python.js'
+import { isFalsy } from '../../http/reqparse-types.js'
 import {
   cachedAllChannels,
   cachedDefaultChannels,
@@ -27,33 +29,57 @@ export async function getUserChannels(deps: Deps, userId: bigint | null) {
   return { channels: [RECOMMEND_CHANNEL, ...channels] }
 }
 
+const REQUIRED = 'Channels param is required.'
+const INVALID = 'Invalid channels param.'
+
+/** Python's `==` between ids (`1`, `1.0` and `true` are one id); null for unhashable values. */
+function idKey(id: unknown): string | null {
+  if (typeof id === 'number' || typeof id === 'boolean') return `n:${Number(id)}`
+  if (typeof id === 'bigint') return `n:${id}`
+  if (typeof id === 'string') return `s:${id}`
+  return id === null ? 'none' : null
+}
+
+/** The visible channel an id equals, or null (strings never equal a number in Python). */
+function visibleId(id: unknown, visible: Set<number>): number | null {
+  const value = typeof id === 'boolean' ? Number(id) : id
+  return typeof value === 'number' && visible.has(value) ? value : null
+}
+
 /**
- * Checks a `channels` body as the original did, with its messages. The fixed 推荐 channel
- * (id 0), which some clients send along, is accepted and echoed but never stored.
+ * Reads a `channels` body (`get_json(force=True)`, no reqparse) with the original's checks in its
+ * order: required, a list, well-formed items, no repeats, visible ids, then `seq` ≥ 0.
  */
-export function readPicks(channels: unknown): ChannelPick[] {
-  if (channels === undefined || channels === null) {
-    throw new AppError(400, 'Channels param is required.')
+export function readPicks(body: unknown, visible: Set<number>): ChannelPick[] {
+  if (isFalsy(body)) throw new AppError(400, REQUIRED)
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new AppError(400, INVALID)
   }
-  if (!Array.isArray(channels)) throw new AppError(400, 'Invalid channels param.')
-  const picks: ChannelPick[] = []
-  const seen = new Set<number>()
-  for (const item of channels as unknown[]) {
+  const channels = (body as Record<string, unknown>)['channels']
+  if (isFalsy(channels)) throw new AppError(400, REQUIRED)
+  if (!Array.isArray(channels)) throw new AppError(400, INVALID)
+  const items = channels.map((item: unknown) => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      throw new AppError(400, 'Invalid channels param.')
+      throw new AppError(400, INVALID)
     }
-    const { id, seq } = item as { id?: unknown; seq?: unknown }
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-      throw new AppError(400, 'Invalid channels param.')
-    }
-    if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0 || seq > MAX_INT) {
-      throw new AppError(400, 'Invalid channel sequence param.')
-    }
-    if (seen.has(id)) throw new AppError(400, 'Repeated channels occurred.')
-    seen.add(id)
-    picks.push({ id, seq })
+    const { id, seq } = item as Record<string, unknown>
+    const seqValue = seq === undefined ? null : pyInt(seq)
+    if (id === undefined || !seqValue?.ok) throw new AppError(400, INVALID)
+    return { id, seq: seqValue.value }
+  })
+  const seen = new Set<string>()
+  for (const { id } of items) {
+    const key = idKey(id)
+    if (key === null) throw new AppError(400, INVALID)
+    if (seen.has(key)) throw new AppError(400, 'Repeated channels occurred.')
+    seen.add(key)
   }
-  return picks
+  const picks = items.map(({ id, seq }) => ({ id: visibleId(id, visible), seq }))
+  if (picks.some((pick) => pick.id === null)) throw new AppError(400, INVALID)
+  if (picks.some((pick) => pick.seq < 0n || pick.seq > BigInt(MAX_INT))) {
+    throw new AppError(400, 'Invalid channel sequence param.')
+  }
+  return picks.map((pick) => ({ id: pick.id ?? 0, seq: Number(pick.seq) }))
 }
 
 async function requireVisible(deps: Deps, ids: number[], message: string) {
@@ -67,17 +93,15 @@ async function requireVisible(deps: Deps, ids: number[], message: string) {
 export async function saveChannels(
   deps: Deps,
   userId: bigint,
-  channels: unknown,
+  body: unknown,
   mode: 'add' | 'replace' | 'merge',
 ) {
-  const picks = readPicks(channels)
-  const stored = picks.filter((pick) => pick.id !== RECOMMEND_CHANNEL.id)
-  const ids = stored.map((pick) => pick.id)
-  await requireVisible(deps, ids, 'Invalid channels param.')
+  const picks = readPicks(body, await listVisibleChannelIds(deps.db.read))
+  const ids = picks.map((pick) => pick.id)
   if (mode === 'add' && (await findPickedChannelIds(deps.db.write, userId, ids)).length > 0) {
     throw new AppError(409, 'Some conflict user channels occurred.')
   }
-  await saveUserChannels(deps.db.write, userId, stored, mode === 'replace')
+  await saveUserChannels(deps.db.write, userId, picks, mode === 'replace')
   await forgetUserChannels(deps, userId)
   return { channels: picks }
 }

@@ -110,28 +110,18 @@ export async function commentPage(deps: Deps, query: CommentQuery, viewer: bigin
   }
 }
 
-/** The body of `POST /comments` after schema validation. */
+/** The arguments of `POST /comments` once read (`art_id` names an approved article). */
 export interface NewComment {
-  target: string
-  content: string
-  art_id?: unknown
+  target: bigint
+  content: string | null
+  art_id: bigint | undefined
 }
 
 const INVALID_ARTICLE = 'Invalid target article id.'
 
-/** `art_id` as the original's `parser.article_id` read it: null/absent, or an existing article. */
-async function readArticleParam(deps: Deps, value: unknown): Promise<ArticleInfo | null> {
-  if (value === undefined || value === null) return null
-  const text = typeof value === 'number' ? String(value) : value
-  const id = typeof text === 'string' && /^\d{1,19}$/.test(text) ? parseId(text) : null
-  const article = id === null ? null : await cachedArticleInfo(deps, id)
-  if (!article) throw new AppError(400, { art_id: INVALID_ARTICLE })
-  return article
-}
-
 /** 400 unless `content` holds some text and fits its column. */
-function checkContent(content: string) {
-  if (content.trim() === '') throw new AppError(400, 'Empty content.')
+function checkContent(content: string | null): asserts content is string {
+  if (content === null || content.trim() === '') throw new AppError(400, 'Empty content.')
   if ([...content].length > MAX_CONTENT_CHARS) throw new AppError(400, 'Content is too long.')
 }
 
@@ -140,8 +130,10 @@ function checkContent(content: string) {
  * `target` of that article. Approved at once, as the original's ORM default had it.
  */
 export async function createComment(deps: Deps, userId: bigint, input: NewComment) {
-  const replyTo = await readArticleParam(deps, input.art_id)
-  checkContent(input.content)
+  const { content } = input
+  checkContent(content)
+  const replyTo = input.art_id === undefined ? null : await cachedArticleInfo(deps, input.art_id)
+  if (input.art_id !== undefined && !replyTo) throw new AppError(400, { art_id: INVALID_ARTICLE })
   const target = parseId(input.target)
   const article = replyTo ?? (target === null ? null : await cachedArticleInfo(deps, target))
   if (!article) throw new AppError(400, INVALID_ARTICLE)
@@ -162,7 +154,7 @@ export async function createComment(deps: Deps, userId: bigint, input: NewCommen
     userId,
     articleId: article.art_id,
     parentId,
-    content: input.content,
+    content,
     at,
   })
   await afterCommentWritten(deps, article.art_id, parentId)
@@ -180,7 +172,7 @@ export async function createComment(deps: Deps, userId: bigint, input: NewCommen
     like_count: 0,
     reply_count: 0,
     pubdate: isoDateTime(sqlDateTime(at)) ?? '',
-    content: input.content,
+    content,
     is_top: 0,
     is_liking: false,
   }

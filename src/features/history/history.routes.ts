@@ -1,10 +1,12 @@
 import { Type } from '@sinclair/typebox'
 import { userIdOf } from '../../http/auth.js'
 import { typed, type Feature } from '../../http/feature.js'
-import { Ok, Page, PageQuery, ok } from '../../http/schemas.js'
+import { reqparse } from '../../http/reqparse.js'
+import { Ok, Page, ok, pageArgs } from '../../http/schemas.js'
 import { ArticleCardSchema } from '../articles/articles.schemas.js'
 import { readingHistory } from './history.service.js'
 
+const PageArgs = reqparse(pageArgs(10, 50))
 const HistoryItem = Type.Composite([ArticleCardSchema, Type.Object({ is_liking: Type.Boolean() })])
 
 /** The logged-in user's reading history (recorded by the article detail). */
@@ -17,13 +19,13 @@ export const historyRoutes: Feature = async (instance, { deps }) => {
       schema: {
         tags: ['history'],
         security: [{ bearer: [] }],
-        querystring: PageQuery(10, 50),
+        ...PageArgs.schema,
         response: { 200: Ok(Page(HistoryItem)) },
       },
       preHandler: app.requireUser,
     },
     async (request) => {
-      const { page, per_page } = request.query
+      const { page, per_page } = await PageArgs.parse(request)
       return ok(await readingHistory(deps, userIdOf(request), page, per_page))
     },
   )

@@ -1,7 +1,11 @@
 import { Type } from '@sinclair/typebox'
 import { userIdOf } from '../../http/auth.js'
 import { typed, type Feature } from '../../http/feature.js'
-import { Id, IdInput, IdParam, Ok, Page, PageQuery, ok, parseId } from '../../http/schemas.js'
+import { maybe, need, orNull, reqparse } from '../../http/reqparse.js'
+import { equalToOneOf, idOf, regex, str } from '../../http/reqparse-types.js'
+import { Id, Ok, Page, ok, pageArgs, storedId } from '../../http/schemas.js'
+import { PathId, pathId } from '../../http/validation.js'
+import { articleIdArg } from '../articles/article-id.js'
 import { ArticleCardSchema } from '../articles/articles.schemas.js'
 import { ATTITUDE } from './attitudes.cache.js'
 import {
@@ -9,14 +13,19 @@ import {
   collectArticle,
   collectionsPage,
   likeComment,
+  REPORT_TYPES,
   reportArticle,
   setArticleAttitude,
   uncollectArticle,
   unlikeComment,
 } from './interactions.service.js'
 
-const TargetBody = Type.Object({ target: IdInput })
-const TargetParams = Type.Object({ target: IdParam })
+const TargetParams = Type.Object({ target: PathId })
+const PageArgs = reqparse(pageArgs(10, 50))
+const targetOf = (text: string) => storedId(pathId(text))
+// `parser.comment_id` checks only the number; the service then requires an approved comment.
+const commentId = idOf('Invalid target comment id.', () => true)
+const REPORT_TYPE_LIST = Array.from({ length: REPORT_TYPES.max + 1 }, (_, type) => type)
 const Created = { 201: Ok(Type.Object({ target: Id })) }
 const CollectedCard = Type.Composite([
   ArticleCardSchema,
@@ -29,14 +38,26 @@ const auth = { tags, security: [{ bearer: [] }] }
 export const interactionsRoutes: Feature = async (instance, { deps }) => {
   const app = typed(instance)
   const guarded = { preHandler: app.requireUser }
+  const articleId = articleIdArg(deps)
+  const TargetArgs = reqparse({ target: need('json', articleId) })
+  const CollectArgs = reqparse({
+    target: need('json', articleId),
+    Trace: maybe('headers', regex('^.+$')),
+  })
+  const ReportArgs = reqparse({
+    target: need('json', articleId),
+    type: need('json', equalToOneOf(REPORT_TYPE_LIST, 'Invalid report type.')),
+    remark: orNull(maybe('json', str)),
+  })
+  const CommentArgs = reqparse({ target: need('json', commentId) })
 
   const attitudes = { likings: ATTITUDE.like, dislikes: ATTITUDE.dislike } as const
   for (const [path, attitude] of Object.entries(attitudes)) {
     app.post(
       `/v1_0/article/${path}`,
-      { schema: { ...auth, body: TargetBody, response: Created }, ...guarded },
+      { schema: { ...auth, ...TargetArgs.schema, response: Created }, ...guarded },
       async (request, reply) => {
-        const target = parseId(request.body.target)
+        const { target } = await TargetArgs.parse(request)
         const result = await setArticleAttitude(deps, userIdOf(request), target, attitude)
         return reply.status(201).send(ok(result))
       },
@@ -45,7 +66,7 @@ export const interactionsRoutes: Feature = async (instance, { deps }) => {
       `/v1_0/article/${path}/:target`,
       { schema: { ...auth, params: TargetParams }, ...guarded },
       async (request, reply) => {
-        const target = parseId(request.params.target)
+        const target = targetOf(request.params.target)
         await cancelArticleAttitude(deps, userIdOf(request), target, attitude)
         return reply.status(204).send()
       },
@@ -57,15 +78,14 @@ export const interactionsRoutes: Feature = async (instance, { deps }) => {
     {
       schema: {
         ...auth,
-        body: TargetBody,
-        headers: Type.Object({ trace: Type.Optional(Type.String({ maxLength: 2000 })) }),
+        ...CollectArgs.schema,
         response: Created,
       },
       ...guarded,
     },
     async (request, reply) => {
-      const target = parseId(request.body.target)
-      const result = await collectArticle(deps, userIdOf(request), target, request.headers.trace)
+      const { target, Trace } = await CollectArgs.parse(request)
+      const result = await collectArticle(deps, userIdOf(request), target, Trace)
       return reply.status(201).send(ok(result))
     },
   )
@@ -75,13 +95,13 @@ export const interactionsRoutes: Feature = async (instance, { deps }) => {
     {
       schema: {
         ...auth,
-        querystring: PageQuery(10, 50),
+        ...PageArgs.schema,
         response: { 200: Ok(Page(CollectedCard)) },
       },
       ...guarded,
     },
     async (request) => {
-      const { page, per_page } = request.query
+      const { page, per_page } = await PageArgs.parse(request)
       return ok(await collectionsPage(deps, userIdOf(request), page, per_page))
     },
   )
@@ -90,7 +110,7 @@ export const interactionsRoutes: Feature = async (instance, { deps }) => {
     '/v1_0/article/collections/:target',
     { schema: { ...auth, params: TargetParams }, ...guarded },
     async (request, reply) => {
-      await uncollectArticle(deps, userIdOf(request), parseId(request.params.target))
+      await uncollectArticle(deps, userIdOf(request), targetOf(request.params.target))
       return reply.status(204).send()
     },
   )
@@ -100,22 +120,17 @@ export const interactionsRoutes: Feature = async (instance, { deps }) => {
     {
       schema: {
         ...auth,
-        body: Type.Object({
-          target: IdInput,
-          // Checked by the service, which answers the original's `Invalid report type.`.
-          type: Type.Unknown({ description: 'integer 0..8; 0 (other) keeps the remark' }),
-          remark: Type.Optional(Type.String({ maxLength: 200 })),
-        }),
+        ...ReportArgs.schema,
         response: { 201: Ok(Type.Object({ target: Id, type: Type.Integer() })) },
       },
       ...guarded,
     },
     async (request, reply) => {
-      const { target, type, remark } = request.body
+      const { target, type, remark } = await ReportArgs.parse(request)
       const result = await reportArticle(deps, userIdOf(request), {
-        target: parseId(target),
+        target,
         type,
-        remark,
+        remark: remark ?? undefined,
       })
       return reply.status(201).send(ok(result))
     },
@@ -123,9 +138,10 @@ export const interactionsRoutes: Feature = async (instance, { deps }) => {
 
   app.post(
     '/v1_0/comment/likings',
-    { schema: { ...auth, body: TargetBody, response: Created }, ...guarded },
+    { schema: { ...auth, ...CommentArgs.schema, response: Created }, ...guarded },
     async (request, reply) => {
-      const result = await likeComment(deps, userIdOf(request), parseId(request.body.target))
+      const { target } = await CommentArgs.parse(request)
+      const result = await likeComment(deps, userIdOf(request), storedId(target))
       return reply.status(201).send(ok(result))
     },
   )
@@ -134,7 +150,7 @@ export const interactionsRoutes: Feature = async (instance, { deps }) => {
     '/v1_0/comment/likings/:target',
     { schema: { ...auth, params: TargetParams }, ...guarded },
     async (request, reply) => {
-      await unlikeComment(deps, userIdOf(request), parseId(request.params.target))
+      await unlikeComment(deps, userIdOf(request), targetOf(request.params.target))
       return reply.status(204).send()
     },
   )

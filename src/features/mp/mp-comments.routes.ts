@@ -90,7 +90,9 @@ export const mpCommentsRoutes: Feature = async (instance, { deps }) => {
       ...guard,
     },
     async (request, reply) => {
-      const created = await createComment(deps, userIdOf(request), request.body).catch(
+      const { body } = request
+      const input = { ...body, target: BigInt(body.target), art_id: BigInt(body.art_id) }
+      const created = await createComment(deps, userIdOf(request), input).catch(
         (error: unknown) => {
           // The mp app answered a closed article with 403, the app with 400.
           if (error instanceof AppError && error.body === 'Article denied comment.')

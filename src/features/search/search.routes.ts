@@ -1,13 +1,17 @@
 import { Type } from '@sinclair/typebox'
 import { userIdOf } from '../../http/auth.js'
 import { typed, type Feature } from '../../http/feature.js'
-import { Message, Ok, Page, ok } from '../../http/schemas.js'
+import { need, reqparse } from '../../http/reqparse.js'
+import { regex } from '../../http/reqparse-types.js'
+import { Message, Ok, Page, ok, pageArgs } from '../../http/schemas.js'
 import { ArticleCardSchema } from '../articles/articles.schemas.js'
 import { clearSearchHistory, searchHistory } from './search-history.js'
 import { searchArticles, suggestions } from './search.service.js'
 
 const tags = ['search']
-const Keyword = Type.String({ pattern: '^.{1,50}$', description: '1 to 50 characters' })
+const Keyword = need('args', regex('^.{1,50}$'))
+const SearchArgs = reqparse({ q: Keyword, ...pageArgs(10, 50) })
+const SuggestArgs = reqparse({ q: Keyword })
 const Unavailable = { 503: Message }
 
 /** Article search, suggestions and the user's search history. */
@@ -21,17 +25,13 @@ export const searchRoutes: Feature = async (instance, { deps }) => {
         tags,
         summary: 'Search approved articles (title weighted over body)',
         security: [{ bearer: [] }, {}],
-        querystring: Type.Object({
-          q: Keyword,
-          page: Type.Integer({ minimum: 1, default: 1 }),
-          per_page: Type.Integer({ minimum: 10, maximum: 50, default: 10 }),
-        }),
+        ...SearchArgs.schema,
         response: { 200: Ok(Page(ArticleCardSchema)), ...Unavailable },
       },
       preHandler: app.optionalUser,
     },
     async (request) => {
-      const { q, page, per_page } = request.query
+      const { q, page, per_page } = await SearchArgs.parse(request)
       return ok(await searchArticles(deps, { q, page, perPage: per_page, userId: request.userId }))
     },
   )
@@ -42,11 +42,11 @@ export const searchRoutes: Feature = async (instance, { deps }) => {
       schema: {
         tags,
         summary: 'Completions of a prefix (also pinyin or initials), else a spelling correction',
-        querystring: Type.Object({ q: Keyword }),
+        ...SuggestArgs.schema,
         response: { 200: Ok(Type.Object({ options: Type.Array(Type.String()) })), ...Unavailable },
       },
     },
-    async (request) => ok(await suggestions(deps, request.query.q)),
+    async (request) => ok(await suggestions(deps, (await SuggestArgs.parse(request)).q)),
   )
 
   app.get(

@@ -1,11 +1,14 @@
 import { Type } from '@sinclair/typebox'
 import { userIdOf } from '../../http/auth.js'
 import { typed, type Feature } from '../../http/feature.js'
-import { Id, IdInput, IdParam, Ok, Page, PageQuery, ok, parseId } from '../../http/schemas.js'
+import { need, reqparse } from '../../http/reqparse.js'
+import { Id, Ok, Page, ok, pageArgs, storedId } from '../../http/schemas.js'
+import { PathId, pathId } from '../../http/validation.js'
+import { userIdArg } from '../users/user-id.js'
 import { blacklist, follow, followListPage, unblacklist, unfollow } from './social.service.js'
 
-const TargetBody = Type.Object({ target: IdInput })
-const TargetParams = Type.Object({ target: IdParam })
+const TargetParams = Type.Object({ target: PathId })
+const PageArgs = reqparse(pageArgs(10, 50))
 const Target = Ok(Type.Object({ target: Id }))
 const FollowItem = Type.Object({
   id: Id,
@@ -20,12 +23,15 @@ const auth = { security: [{ bearer: [] }], tags: ['social'] }
 export const socialRoutes: Feature = async (instance, { deps }) => {
   const app = typed(instance)
   const guarded = { preHandler: app.requireUser }
+  const TargetArgs = reqparse({ target: need('json', userIdArg(deps)) })
+  const targetOf = (text: string) => storedId(pathId(text))
 
   app.post(
     '/v1_0/user/followings',
-    { schema: { ...auth, body: TargetBody, response: { 201: Target } }, ...guarded },
+    { schema: { ...auth, ...TargetArgs.schema, response: { 201: Target } }, ...guarded },
     async (request, reply) => {
-      const result = await follow(deps, userIdOf(request), request.body.target)
+      const { target } = await TargetArgs.parse(request)
+      const result = await follow(deps, userIdOf(request), target)
       return reply.status(201).send(ok(result))
     },
   )
@@ -34,7 +40,7 @@ export const socialRoutes: Feature = async (instance, { deps }) => {
     '/v1_0/user/followings/:target',
     { schema: { ...auth, params: TargetParams }, ...guarded },
     async (request, reply) => {
-      await unfollow(deps, userIdOf(request), parseId(request.params.target))
+      await unfollow(deps, userIdOf(request), targetOf(request.params.target))
       return reply.status(204).send()
     },
   )
@@ -46,13 +52,13 @@ export const socialRoutes: Feature = async (instance, { deps }) => {
       {
         schema: {
           ...auth,
-          querystring: PageQuery(10, 50),
+          ...PageArgs.schema,
           response: { 200: Ok(Page(FollowItem)) },
         },
         ...guarded,
       },
       async (request) => {
-        const { page, per_page } = request.query
+        const { page, per_page } = await PageArgs.parse(request)
         return ok(await followListPage(deps, side, userIdOf(request), page, per_page))
       },
     )
@@ -60,9 +66,10 @@ export const socialRoutes: Feature = async (instance, { deps }) => {
 
   app.post(
     '/v1_0/user/blacklists',
-    { schema: { ...auth, body: TargetBody, response: { 201: Target } }, ...guarded },
+    { schema: { ...auth, ...TargetArgs.schema, response: { 201: Target } }, ...guarded },
     async (request, reply) => {
-      const result = await blacklist(deps, userIdOf(request), request.body.target)
+      const { target } = await TargetArgs.parse(request)
+      const result = await blacklist(deps, userIdOf(request), target)
       return reply.status(201).send(ok(result))
     },
   )
@@ -71,7 +78,7 @@ export const socialRoutes: Feature = async (instance, { deps }) => {
     '/v1_0/user/blacklists/:target',
     { schema: { ...auth, params: TargetParams }, ...guarded },
     async (request, reply) => {
-      await unblacklist(deps, userIdOf(request), parseId(request.params.target))
+      await unblacklist(deps, userIdOf(request), targetOf(request.params.target))
       return reply.status(204).send()
     },
   )

@@ -1,6 +1,5 @@
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
-import { parseId } from '../../http/schemas.js'
 import { COUNTERS } from '../../infra/store/counters.js'
 import { cachedUser } from '../users/users.cache.js'
 import { photoUrl } from '../users/users.service.js'
@@ -12,9 +11,13 @@ import { setRelation, type FollowSide } from './social.repo.js'
 type SocialDeps = Pick<Deps, 'db' | 'cache' | 'counters' | 'notifications' | 'storage'>
 
 /** The target of a follow or blacklist: an existing user other than the caller. */
-async function requireTarget(deps: SocialDeps, userId: bigint, text: string, selfMessage: string) {
-  const target = parseId(text)
-  if (target === null || !(await cachedUser(deps, target))) {
+async function requireTarget(
+  deps: SocialDeps,
+  userId: bigint,
+  target: bigint,
+  selfMessage: string,
+) {
+  if (!(await cachedUser(deps, target))) {
     throw new AppError(400, 'Invalid target user id.')
   }
   if (target === userId) throw new AppError(400, selfMessage)
@@ -47,8 +50,8 @@ async function changeRelation(
 }
 
 /** `POST /user/followings`: follows the target (ending a blacklisting) and tells them. */
-export async function follow(deps: SocialDeps, userId: bigint, text: string) {
-  const target = await requireTarget(deps, userId, text, 'User cannot follow self.')
+export async function follow(deps: SocialDeps, userId: bigint, id: bigint) {
+  const target = await requireTarget(deps, userId, id, 'User cannot follow self.')
   const from = await changeRelation(deps, userId, target, RELATION.follow)
   // Only a new follow is announced: a client repeating its request does not spam the target.
   if (from !== null) await notifyFollow(deps, userId, target)
@@ -75,8 +78,8 @@ export async function unfollow(deps: SocialDeps, userId: bigint, target: bigint 
 }
 
 /** `POST /user/blacklists`: blacklists the target; a follow becomes a blacklisting. */
-export async function blacklist(deps: SocialDeps, userId: bigint, text: string) {
-  const target = await requireTarget(deps, userId, text, 'User cannot blacklist self.')
+export async function blacklist(deps: SocialDeps, userId: bigint, id: bigint) {
+  const target = await requireTarget(deps, userId, id, 'User cannot blacklist self.')
   await changeRelation(deps, userId, target, RELATION.blacklist)
   return { target }
 }

@@ -3,8 +3,19 @@ import type { MultipartFile } from '@fastify/multipart'
 import { AppError } from '../../errors.js'
 import { userIdOf } from '../../http/auth.js'
 import { typed, type Feature } from '../../http/feature.js'
-import { Id, IdParam, Ok, ok, parseId } from '../../http/schemas.js'
-import { decodeBase64Image } from '../../infra/storage/images.js'
+import { maybe, orNull, reqparse } from '../../http/reqparse.js'
+import {
+  ArgError,
+  date,
+  intIn,
+  mapType,
+  matching,
+  regex,
+  type ArgType,
+} from '../../http/reqparse-types.js'
+import { Id, Ok, ok, storedId } from '../../http/schemas.js'
+import { PathId, pathId } from '../../http/validation.js'
+import { decodeBase64Image, sniffImage } from '../../infra/storage/images.js'
 import {
   IMAGE_FIELDS,
   getCurrentUser,
@@ -29,25 +40,43 @@ const PublicProfile = Type.Object({
   like_count: Type.Integer(),
 })
 
+// The original's pattern, verbatim (`parser.id_number`).
 const ID_NUMBER =
-  '^[1-9][0-9]{5}(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]$'
-const base64Image = Type.String({ minLength: 1, description: 'base64 image' })
+  '(^[1-9]\\d{5}(18|19|([23]\\d))\\d{2}((0[1-9])|(10|11|12))(([0-2][1-9])|10|20|30|31)\\d{3}[0-9Xx]$)|(^[1-9]\\d{5}\\d{2}((0[1-9])|(10|11|12))(([0-2][1-9])|10|20|30|31)\\d{2}$)'
 
-const ProfileBody = Type.Object(
-  {
-    name: Type.Optional(Type.String({ pattern: '^.{1,7}$' })),
-    photo: Type.Optional(base64Image),
-    gender: Type.Optional(Type.Integer({ minimum: 0, maximum: 1 })),
-    birthday: Type.Optional(Type.String({ format: 'date' })),
-    intro: Type.Optional(Type.String({ pattern: '^.{0,60}$' })),
-    real_name: Type.Optional(Type.String({ pattern: '^.{1,7}$' })),
-    id_number: Type.Optional(Type.String({ pattern: ID_NUMBER })),
-    id_card_front: Type.Optional(base64Image),
-    id_card_back: Type.Optional(base64Image),
-    id_card_handheld: Type.Optional(base64Image),
+/** `parser.image_base64`: base64 (or a data: URL) of an image; every failure is one text. */
+const imageBase64: ArgType<Buffer> = {
+  doc: 'base64 image',
+  convert: async (value) => {
+    const data = typeof value === 'string' ? decodeBase64Image(value) : null
+    if (!data || !(await sniffImage(data))) throw new ArgError('Invalid image.')
+    return data
   },
-  { additionalProperties: false },
-)
+}
+
+// reqparse stored a JSON null, and the handler's `if args.x:` skipped it.
+const field = <T>(type: ArgType<T>) => orNull(maybe('json', type))
+
+// The original's `^.{1, 60}$` refused every real text; this is the pattern it meant.
+const INTRO = '^.{1,60}$'
+
+const ProfileArgs = reqparse({
+  name: field(regex('^.{1,7}$')),
+  photo: field(imageBase64),
+  gender: field(intIn([0, 1], 'Invalid gender.')),
+  birthday: field(date),
+  intro: field(regex(INTRO)),
+  real_name: field(regex('^.{1,7}$')),
+  id_number: field(
+    mapType(
+      matching(ID_NUMBER, () => 'Invalid id number.'),
+      (id) => id.toUpperCase(),
+    ),
+  ),
+  id_card_front: field(imageBase64),
+  id_card_back: field(imageBase64),
+  id_card_handheld: field(imageBase64),
+})
 
 const auth = { security: [{ bearer: [] }], tags: ['users'] }
 
@@ -66,7 +95,7 @@ export const usersRoutes: Feature = async (instance, { deps }) => {
     {
       schema: {
         ...auth,
-        params: Type.Object({ target: IdParam }),
+        params: Type.Object({ target: PathId }),
         response: {
           200: Ok(
             Type.Composite([
@@ -78,7 +107,8 @@ export const usersRoutes: Feature = async (instance, { deps }) => {
       },
       preHandler: app.optionalUser,
     },
-    async (request) => ok(await getUser(deps, parseId(request.params.target), request.userId)),
+    async (request) =>
+      ok(await getUser(deps, storedId(pathId(request.params.target)), request.userId)),
   )
 
   app.get(
@@ -107,22 +137,32 @@ export const usersRoutes: Feature = async (instance, { deps }) => {
 
   app.patch(
     '/v1_0/user/profile',
-    { schema: { ...auth, body: ProfileBody }, preHandler: app.requireUser },
+    { schema: { ...auth, ...ProfileArgs.schema }, preHandler: app.requireUser },
     async (request, reply) => {
-      const { photo, id_card_front, id_card_back, id_card_handheld, ...fields } = request.body
+      const args = await ProfileArgs.parse(request)
       const images: ProfilePatch['images'] = {}
-      const encoded = { photo, id_card_front, id_card_back, id_card_handheld }
-      for (const [field, text] of Object.entries(encoded) as [ImageField, string | undefined][]) {
-        if (text === undefined) continue
-        const data = decodeBase64Image(text)
-        if (!data) throw new AppError(400, { [field]: `Invalid ${field} image.` })
+      for (const name of Object.keys(IMAGE_FIELDS) as ImageField[]) {
+        const data = args[name]
+        if (!data) continue
         // The same limit as a multipart upload of the file.
         if (data.length > deps.config.uploadMaxBytes) {
           throw new AppError(413, 'The uploaded file is too large.')
         }
-        images[field] = data
+        images[name] = data
       }
-      const result = await updateProfile(deps, userIdOf(request), { ...fields, images })
+      const patch: ProfilePatch = { images }
+      for (const name of [
+        'name',
+        'gender',
+        'birthday',
+        'intro',
+        'real_name',
+        'id_number',
+      ] as const) {
+        const value = args[name]
+        if (value !== null && value !== undefined) Object.assign(patch, { [name]: value })
+      }
+      const result = await updateProfile(deps, userIdOf(request), patch)
       return reply.status(201).send(ok(result))
     },
   )
@@ -134,9 +174,9 @@ export const usersRoutes: Feature = async (instance, { deps }) => {
       preHandler: app.requireUser,
     },
     async (request, reply) => {
-      if (!request.isMultipart()) throw new AppError(400, { photo: 'Invalid photo image.' })
       const images: ProfilePatch['images'] = {}
-      for await (const part of request.parts()) {
+      // No files (or no multipart body at all) changes nothing: 201 with the id, as the original.
+      for await (const part of request.isMultipart() ? request.parts() : []) {
         if (part.type !== 'file') continue
         if (Object.hasOwn(IMAGE_FIELDS, part.fieldname)) {
           images[part.fieldname as ImageField] = await (part as MultipartFile).toBuffer()
@@ -144,6 +184,11 @@ export const usersRoutes: Feature = async (instance, { deps }) => {
           // An unread file would stall the parser: discard the ones we do not take.
           part.file.resume()
         }
+      }
+      // `parser.image_file`, in the order the arguments were declared.
+      for (const name of Object.keys(IMAGE_FIELDS) as ImageField[]) {
+        const data = images[name]
+        if (data && !(await sniffImage(data))) throw new AppError(400, { [name]: 'Invalid image.' })
       }
       const result = await updateProfile(deps, userIdOf(request), { images })
       return reply.status(201).send(ok(result))

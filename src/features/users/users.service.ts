@@ -125,7 +125,9 @@ export async function updateProfile(deps: Deps, userId: bigint, patch: ProfilePa
     profile.id_number = result['id_number'] = patch.id_number.toUpperCase()
   }
   // Images are stored first: a failed upload changes nothing in the database.
-  for (const [field, data] of Object.entries(patch.images) as [ImageField, Buffer][]) {
+  for (const field of Object.keys(IMAGE_FIELDS) as ImageField[]) {
+    const data = patch.images[field]
+    if (!data) continue
     const key = await storeImage(deps, field, data)
     if (field === 'photo') basic.profile_photo = key
     else profile[field] = key
@@ -143,7 +145,7 @@ export async function updateProfile(deps: Deps, userId: bigint, patch: ProfilePa
 
 async function storeImage(deps: Deps, field: ImageField, data: Buffer): Promise<string> {
   const type = await sniffImage(data)
-  if (!type) throw new AppError(400, { [field]: `Invalid ${field} image.` })
+  if (!type) throw new AppError(400, { [field]: 'Invalid image.' })
   try {
     return await deps.storage.put(data, type)
   } catch (error) {

@@ -22,7 +22,7 @@ const Name = Type.String({ minLength: 1, maxLength: 20 })
 const Remark = Type.String({ maxLength: 100 })
 const PermissionIds = Type.Array(IdInput, { maxItems: 1000 })
 const INVALID = 'Invalid group id.'
-const ids = (list: string[]) => list.map((id) => requireId(id, 'Invalid permission id.'))
+const ids = (list: (string | number)[]) => list.map((id) => requireId(id, 'Invalid permission id.'))
 
 /** Administrator groups (roles) and the permissions they hold. */
 export async function groupsRoutes(instance: FastifyInstance, { deps }: { deps: Deps }) {
