@@ -175,7 +175,7 @@ async function main() {
     servers.push(bare)
 
     // Ids for the content routes: the newest article of channel 1 that has comments.
-    const feedPath = `/v1_1/articles?channel_id=1&timestamp=${Date.now() + 60_000}`
+    const feedPath = `/v1_1/articles?channel_id=1&timestamp=${Date.now() + 60_000}&with_top=0`
     // lossless-json keeps the 64-bit ids exact (JSON.parse would round them).
     const feed = parse(await (await fetchOk(`${cached.url}${feedPath}`)).text()) as {
       data: { results: { art_id: LosslessNumber; comm_count: LosslessNumber }[] }

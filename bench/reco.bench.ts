@@ -79,7 +79,7 @@ async function latency(label: string, recommender: Recommender) {
 const deviceRequests = (prefix: string) =>
   Array.from({ length: DEVICES }, (_, i) => ({
     method: 'GET' as const,
-    path: `/v1_1/articles?channel_id=${i % 2 === 0 ? 0 : 1 + (i % 20)}&timestamp=${Date.now()}`,
+    path: `/v1_1/articles?channel_id=${i % 2 === 0 ? 0 : 1 + (i % 20)}&timestamp=${Date.now()}&with_top=0`,
     headers: { authorization: `Anony ${prefix}-${i}` },
   }))
 

@@ -48,10 +48,26 @@ export async function articleDetail(
   id: bigint,
   auth: Headers,
   prefix = '',
-): Promise<{ attitude: number | null; is_collected: boolean; like_count: number }> {
+): Promise<{ attitude: number | null; is_collected: boolean }> {
   const response = await app.inject({ url: `${prefix}/v1_0/articles/${id}`, headers: auth })
   expect(response.statusCode).toBe(200)
   return exactJson(response.body).data
+}
+
+/** The article's card (its counts) as its author's public article list shows it. */
+export async function articleCard(
+  app: FastifyInstance,
+  article: { id: bigint; author: bigint },
+): Promise<{ like_count: number; comm_count: number; collect_count: number }> {
+  for (let page = 1; ; page += 1) {
+    const response = await app.inject({
+      url: `/v1_0/users/${article.author}/articles?page=${page}&per_page=50`,
+    })
+    const { results } = exactJson(response.body).data as { results: { art_id: bigint }[] }
+    const card = results.find((item) => item.art_id === article.id)
+    if (card) return card as never
+    if (results.length === 0) throw new Error(`article ${article.id} not listed`)
+  }
 }
 
 /** `GET /v1_0/article/collections` (exact ids). */

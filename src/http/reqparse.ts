@@ -145,9 +145,9 @@ function schemaFor(declaration: Declaration, location: Location): TSchema | unde
   const properties = Object.fromEntries(
     entries.map(([name, declared]) => [key(name), docSchema(declared)]),
   )
-  // No `type` and no `required`: reqparse answers for absent and mistyped values, in order.
-  const { type: _type, required: _required, ...schema } = Type.Object(properties)
-  return { ...schema, [REQPARSE]: true } as TSchema
+  // No `required`, and any JSON body: reqparse answers for absent and mistyped values, in order.
+  const { type, required: _required, ...schema } = Type.Object(properties)
+  return { ...schema, ...(location === 'json' ? {} : { type }), [REQPARSE]: true } as TSchema
 }
 
 /**

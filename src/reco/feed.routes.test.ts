@@ -54,7 +54,8 @@ describe.each(['in process', 'over gRPC'] as const)('the feed, recommender %s', 
   })
 
   const feed = async (query: string, headers: Record<string, string> = {}): Promise<Feed> => {
-    const response = await t.app.inject({ url: `/v1_1/articles?${query}`, headers })
+    const url = `/v1_1/articles?${query}${query.includes('with_top') ? '' : '&with_top=0'}`
+    const response = await t.app.inject({ url, headers })
     expect(response.statusCode).toBe(200)
     return exactJson(response.body).data as Feed
   }

@@ -33,8 +33,13 @@ const SEED_ANNOUNCEMENTS = [
 const PINNED_CHANNELS = [1, 2, 18]
 const COVERS_PER_CHANNEL = 3
 
-// A fixed clock and random seed make the demo the same on every machine; ids exceed 2^53.
+// A fixed clock and random seed make the demo the same on every machine; article and comment
+// ids exceed 2^53, demo users have the original demo data's small ids (1 is 13911111111).
 const SEED_EPOCH_MS = Date.UTC(2026, 0, 1)
+// The newest article is an hour old, so that its comments (and all others) are in the past.
+const NEWEST_AGE_MS = 60 * 60_000
+// The newest article (first on 推荐 and on channel 1) gets this many comments: more than a page.
+const BUSY_ARTICLE_COMMENTS = 15
 
 export interface SeedOptions {
   /** Approved articles to write (500+ for the demo, far more for benchmarks). */
@@ -55,7 +60,7 @@ export async function seedDemo(deps: SeedDeps, options: SeedOptions = {}): Promi
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T
   const now = options.now ?? new Date()
 
-  const userIds = SEED_USERS.map(() => ids.nextId())
+  const userIds = SEED_USERS.map((_user, i) => BigInt(i + 1))
   const covers = await writeCovers(deps)
   const articles = writeArticles(options.articles ?? 540, userIds, covers, ids, pick, now)
   const comments = writeComments(articles.slice(0, 80), userIds, ids, pick, random)
@@ -169,7 +174,7 @@ function writeArticles(
       Array.from({ length: 2 + (i % 2) }, () => fill(pick(SENTENCES))).join(''),
     )
     // Newest first: articles are spread back from `now`, about 47 minutes apart.
-    const created = sqlDateTime(new Date(now.getTime() - i * 47 * 60_000))
+    const created = sqlDateTime(new Date(now.getTime() - NEWEST_AGE_MS - i * 47 * 60_000))
     articles.push({
       basic: {
         article_id: ids.nextId().toString(),
@@ -229,7 +234,35 @@ function writeComments(
       }
     }
   }
+  comments.push(...busyArticleComments(articles[0], comments, userIds, ids))
   return comments
+}
+
+/** Top-level comments that bring the newest article to more than one page of them. */
+function busyArticleComments(
+  article: SeedArticle | undefined,
+  comments: Insertable<CommentTable>[],
+  userIds: bigint[],
+  ids: Snowflake,
+): Insertable<CommentTable>[] {
+  if (!article) return []
+  const id = article.basic.article_id
+  const existing = comments.filter((c) => c.article_id === id && !c.parent_id).length
+  const base = msOfDateTime(article.basic.create_time as string)
+  return Array.from({ length: Math.max(0, BUSY_ARTICLE_COMMENTS - existing) }, (_, n) => {
+    // After the random ones (at most 4, 10 minutes apart), a minute apart, within the hour.
+    const time = sqlDateTime(new Date(base + 41 * 60_000 + n * 60_000))
+    return {
+      comment_id: ids.nextId().toString(),
+      user_id: String(userIds[READERS[n % READERS.length] as number]),
+      article_id: id,
+      parent_id: null,
+      content: COMMENTS[n % COMMENTS.length] as string,
+      is_top: 0,
+      create_time: time,
+      update_time: time,
+    }
+  })
 }
 
 async function writeSocial(

@@ -102,12 +102,12 @@ describe('announcements', () => {
 
   it('answers 400 for an unknown announcement and 404 for an id that is not digits', async () => {
     for (const prefix of PREFIXES) {
-      for (const target of ['0', '999', '2147483648', '99999999999999999999999999']) {
+      for (const target of ['999', '2147483648', '99999999999999999999999999']) {
         const response = await t.app.inject({ url: `${prefix}/v1_0/announcements/${target}` })
         expect({ target, status: response.statusCode }).toEqual({ target, status: 400 })
         expect(response.json()).toEqual({ message: 'Invalid announcement.' })
       }
-      for (const target of ['abc', '-1', '1.5', '1e3', '%20']) {
+      for (const target of ['abc', '-1', '1.5', '1e3', '%20', '0', '000']) {
         const response = await t.app.inject({ url: `${prefix}/v1_0/announcements/${target}` })
         expect({ target, status: response.statusCode }).toEqual({ target, status: 404 })
         expect(response.json()).toEqual({ message: NOT_FOUND })

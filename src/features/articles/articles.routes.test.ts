@@ -16,7 +16,8 @@ describe('feed, article detail and article lists', () => {
   afterAll(() => t.close())
 
   const feedPage = async (query: string, headers: Record<string, string> = {}) => {
-    const response = await t.app.inject({ url: `/v1_1/articles?${query}`, headers })
+    const withTop = query.includes('with_top') ? query : `${query}&with_top=0`
+    const response = await t.app.inject({ url: `/v1_1/articles?${withTop}`, headers })
     expect(response.statusCode).toBe(200)
     return exactJson(response.body).data as {
       pre_timestamp: number
@@ -83,7 +84,7 @@ describe('feed, article detail and article lists', () => {
       (await t.app.inject({ url: '/v1_0/articles?channel_id=2&page=2&per_page=10' })).body,
     ).data
     expect(second.results).toHaveLength(10)
-    for (const query of ['page=0', 'page=99999999999', 'per_page=9', 'per_page=51']) {
+    for (const query of ['page=0', 'per_page=9', 'per_page=51']) {
       const bad = await t.app.inject({ url: `/v1_0/articles?channel_id=2&${query}` })
       expect({ query, status: bad.statusCode }).toEqual({ query, status: 400 })
     }
@@ -116,7 +117,7 @@ describe('feed, article detail and article lists', () => {
     expect(response.statusCode).toBe(200)
     const detail = exactJson(response.body).data
     expect(detail.attitude).toBe(-1)
-    expect(detail.read_count).toBe(readsBefore + 2)
+    expect(detail).not.toHaveProperty('read_count')
     expect(await t.deps.counters.get(COUNTERS.articleReading, id)).toBe(readsBefore + 2)
     expect(
       await t.deps.counters.get(COUNTERS.userArticlesReading, detail.aut_id),
@@ -174,13 +175,16 @@ describe('feed, article detail and article lists', () => {
         headers,
         payload: payload as object,
       })
+    const [item] = (await feedPage(`channel_id=1&timestamp=${now()}`)).results
     const ok = await report(
       { trace: '{"action":"read"}' },
-      { duration: 12, art_id: '2006515713438646300' },
+      { duration: 12, art_id: item!.art_id.toString() },
     )
     expect(ok.statusCode).toBe(201)
     expect(ok.json()).toEqual({ message: 'OK' })
     expect((await report({}, { duration: 12, art_id: 1 })).statusCode).toBe(400)
     expect((await report({ trace: 'x' }, { duration: -1, art_id: 1 })).statusCode).toBe(400)
+    const unknown = await report({ trace: 'x' }, { duration: 1, art_id: '123456789' })
+    expect(unknown.json()).toEqual({ message: { art_id: 'Invalid target article id.' } })
   })
 })

@@ -216,7 +216,9 @@ describe('SMS codes and login with them', () => {
       payload: '{"mobile":',
     })
     expect(broken.statusCode).toBe(400)
-    expect(broken.json()).toEqual({ message: 'Request body is not valid JSON.' })
+    expect(broken.json()).toEqual({
+      message: 'The browser (or proxy) sent a request that this server could not understand.',
+    })
     const empty = await t.app.inject({ method: 'POST', url: '/v1_0/authorizations' })
     expect(empty.statusCode).toBe(400)
   })

@@ -117,11 +117,17 @@ export async function deleteUserChannels(
   userId: bigint,
   ids: readonly number[],
 ): Promise<void> {
-  if (ids.length === 0) return
-  await db
-    .updateTable('news_user_channel')
-    .set({ is_deleted: 1, update_time: sqlDateTime() })
-    .where('user_id', '=', userId.toString())
-    .where('channel_id', 'in', ids)
-    .execute()
+  const unique = [...new Set(ids)]
+  if (unique.length === 0) return
+  // A body may list any number of ids: chunks stay under every driver's placeholder limit.
+  await db.transaction().execute(async (trx) => {
+    for (let start = 0; start < unique.length; start += 1000) {
+      await trx
+        .updateTable('news_user_channel')
+        .set({ is_deleted: 1, update_time: sqlDateTime() })
+        .where('user_id', '=', userId.toString())
+        .where('channel_id', 'in', unique.slice(start, start + 1000))
+        .execute()
+    }
+  })
 }

@@ -102,16 +102,22 @@ describe('channels', () => {
       expect(await readBar(t.app, auth, `${prefix}/v1_1/user/channels`)).toEqual(bar(3, 9, 20))
     })
 
-    it('POST accepts and echoes 推荐 but never stores it', async () => {
+    it('POST reads ids and seqs as int() does and echoes them as numbers', async () => {
       const auth = await newUser(t.app)
       const channels = [
-        { id: 0, seq: 0 },
-        { id: 5, seq: 1 },
+        { id: 5, seq: ' 7 ' },
+        { id: true, seq: 0.5 },
+        { id: 2.0, seq: '+3' },
       ]
       const response = await send(t.app, 'POST', url, auth, { channels })
       expect(response.statusCode).toBe(201)
-      expect(response.json()).toEqual(picked(channels))
-      expect(await readBar(t.app, auth, url)).toEqual(bar(5))
+      const echoed = [
+        { id: 5, seq: 7 },
+        { id: 1, seq: 0 },
+        { id: 2, seq: 3 },
+      ]
+      expect(response.json()).toEqual(picked(echoed))
+      expect(await readBar(t.app, auth, url)).toEqual(bar(1, 2, 5))
     })
 
     it('POST of a channel the user already has is a 409 that changes nothing', async () => {
@@ -159,9 +165,9 @@ describe('channels', () => {
       expect(await readBar(t.app, auth, url)).toEqual(bar(6, 7, 4))
 
       const emptied = await send(t.app, 'PUT', url, auth, { channels: [] })
-      expect(emptied.statusCode).toBe(201)
-      expect(emptied.json()).toEqual(picked([]))
-      expect(await readBar(t.app, auth, url)).toEqual(DEFAULT_BAR)
+      expect(emptied.statusCode).toBe(400)
+      expect(emptied.json()).toEqual({ message: 'Channels param is required.' })
+      expect(await readBar(t.app, auth, url)).toEqual(bar(6, 7, 4))
     })
 
     it('PATCH adds and moves channels without removing any', async () => {
@@ -198,7 +204,14 @@ describe('channels', () => {
       expect(response.body).toBe('')
       expect(await readBar(t.app, auth, url)).toEqual(bar(9))
       const none = await send(t.app, 'DELETE', url, auth, { channels: [] })
-      expect(none.statusCode).toBe(204)
+      expect(none.statusCode).toBe(400)
+      expect(none.json()).toEqual({
+        message: { channels: 'Missing required parameter in the JSON body' },
+      })
+      const zero = await send(t.app, 'DELETE', url, auth, { channels: [0] })
+      expect(zero.json()).toEqual({
+        message: { channels: 'Invalid channels: 0. channels must be a positive integer' },
+      })
       expect(await readBar(t.app, auth, url)).toEqual(bar(9))
     })
 
@@ -223,17 +236,17 @@ describe('channels', () => {
 
     it('PUT /user/channels/:target refuses unknown channels and bad sequences', async () => {
       const auth = await newUser(t.app)
-      for (const target of ['21', '0', '2147483648', '99999999999999999999999']) {
+      for (const target of ['21', '2147483648', '99999999999999999999999']) {
         const response = await send(t.app, 'PUT', `${url}/${target}`, auth, { seq: 1 })
         expect(response.statusCode).toBe(400)
         expect(response.json()).toEqual({ message: 'Invalid channel id.' })
       }
-      for (const target of ['abc', '-1', '1.5']) {
+      for (const target of ['abc', '-1', '1.5', '0']) {
         const response = await send(t.app, 'PUT', `${url}/${target}`, auth, { seq: 1 })
         expect(response.statusCode).toBe(404)
         expect(response.json()).toEqual({ message: NOT_FOUND })
       }
-      const badBodies = [{}, { seq: 0 }, { seq: -1 }, { seq: 1.5 }, { seq: 'x' }, { seq: 2 ** 31 }]
+      const badBodies = [{}, { seq: 0 }, { seq: -1 }, { seq: 0.5 }, { seq: 'x' }, { seq: 2 ** 31 }]
       for (const body of [...badBodies, { seq: null }, { seq: [1, 2] }, { seq: { n: 1 } }]) {
         const response = await send(t.app, 'PUT', `${url}/3`, auth, body)
         expect(response.statusCode).toBe(400)
@@ -286,11 +299,19 @@ describe('channels', () => {
         'Invalid channels param.',
       ],
       ['many unknown channels', { channels: unknownChannels }, 'Invalid channels param.'],
-      ['no seq', { channels: [{ id: 1 }] }, 'Invalid channel sequence param.'],
-      ['a null seq', { channels: [{ id: 1, seq: null }] }, 'Invalid channel sequence param.'],
+      ['no seq', { channels: [{ id: 1 }] }, 'Invalid channels param.'],
+      ['a null seq', { channels: [{ id: 1, seq: null }] }, 'Invalid channels param.'],
+      ['a text seq', { channels: [{ id: 1, seq: 'abc' }] }, 'Invalid channels param.'],
       ['a negative seq', { channels: [{ id: 1, seq: -1 }] }, 'Invalid channel sequence param.'],
-      ['a fractional seq', { channels: [{ id: 1, seq: 0.5 }] }, 'Invalid channel sequence param.'],
-      ['a text seq', { channels: [{ id: 1, seq: '1' }] }, 'Invalid channel sequence param.'],
+      [
+        'a negative text seq',
+        { channels: [{ id: 1, seq: '-1' }] },
+        'Invalid channel sequence param.',
+      ],
+      ['an empty list', { channels: [] }, 'Channels param is required.'],
+      ['an empty object', { channels: {} }, 'Channels param is required.'],
+      ['a zero', { channels: 0 }, 'Channels param is required.'],
+      ['推荐 itself', { channels: [{ id: 0, seq: 0 }] }, 'Invalid channels param.'],
       [
         'a seq past INT',
         { channels: [{ id: 1, seq: 2 ** 31 }] },
@@ -376,7 +397,7 @@ describe('channels', () => {
         { channels: [{ id: 3 }] },
         { channels: ['x'] },
         { channels: [-1] },
-        { channels: [1.5] },
+        { channels: [0.5] },
         { channels: { id: 3 } },
         { channels: Array.from({ length: 50_000 }, (_, i) => i) },
       ]

@@ -503,14 +503,14 @@ describe('social', () => {
         status: 400,
         body: { message: 'User cannot blacklist self.' },
       })
-      for (const target of ['1', 1, '9223372036854775807', '9999999999999999999']) {
+      for (const target of ['99999', 99999, '9223372036854775807', '9999999999999999999']) {
         for (const list of ['followings', 'blacklists']) {
           const url = `${prefix}/v1_0/user/${list}`
           const body = typeof target === 'string' ? { target } : `{"target":${target}}`
           expect({ target, ...(await call(t.app, 'POST', url, me.auth, body)) }).toEqual({
             target,
             status: 400,
-            body: { message: 'Invalid target user id.' },
+            body: { message: { target: 'Invalid target user id.' } },
           })
         }
       }
@@ -553,15 +553,15 @@ describe('social', () => {
     it('answers 404 to a path target that is not an id and 204 to any id', async () => {
       const stranger = await newUser(t.app)
       for (const list of ['followings', 'blacklists']) {
-        for (const target of ['abc', '-1', '1.5', '12345678901234567890', '%20']) {
+        for (const target of ['abc', '-1', '1.5', '0', '00', '%20']) {
           expect(await call(t.app, 'DELETE', `/v1_0/user/${list}/${target}`, me.auth)).toEqual({
             status: 404,
             body: { message: NOT_FOUND },
           })
         }
         for (const target of [
-          '0',
           '1',
+          '12345678901234567890',
           me.id.toString(),
           stranger.id.toString(),
           '9999999999999999999',
@@ -614,8 +614,6 @@ describe('social', () => {
         ['page=-1', 'page'],
         ['page=abc', 'page'],
         ['page=1.5', 'page'],
-        ['page=2147483648', 'page'],
-        ['page=99999999999999999999', 'page'],
         ['per_page=9', 'per_page'],
         ['per_page=51', 'per_page'],
         ['per_page=x', 'per_page'],
