@@ -6,3 +6,7 @@ export function exactJson(body: string): any {
     /^-?\d+$/.test(text) && !Number.isSafeInteger(Number(text)) ? BigInt(text) : Number(text),
   )
 }
+
+/** An id as `exactJson` reads it back: a number when JS holds it exactly, else a bigint. */
+export const wire = (id: bigint): number | bigint =>
+  id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : id

@@ -22,7 +22,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** preHandler: a valid access token of an enabled user (the original's `login_required`). */
     requireUser: preHandlerAsyncHookHandler
-    /** preHandler: anonymous, or a valid token of an enabled user (`validate_token_if_using`). */
+    /** preHandler: anonymous, or a valid (access or refresh) token of an enabled user. */
     optionalUser: preHandlerAsyncHookHandler
     /** preHandler: an mp token (`verified: true`) of an enabled user (`verify_required`). */
     requireVerified: preHandlerAsyncHookHandler
@@ -43,13 +43,13 @@ export function registerAuth(
   })
 
   const checkUser = async (request: FastifyRequest, claims: TokenClaims) => {
-    if (claims.refresh) throw new AppError(403, 'Do not use refresh token.')
     if (!(await deps.isUserEnabled(claims.userId))) throw new AppError(403, 'User denied.')
     request.userId = claims.userId
   }
   app.decorate('requireUser', async (request: FastifyRequest) => {
     const { claims } = request.caller
     if (!claims) throw new AppError(401, 'User must be authorized.')
+    if (claims.refresh) throw new AppError(403, 'Do not use refresh token.')
     await checkUser(request, claims)
   })
   app.decorate('requireVerified', async (request: FastifyRequest) => {
@@ -62,18 +62,21 @@ export function registerAuth(
   app.decorate('optionalUser', async (request: FastifyRequest) => {
     const { claims, tokenSent } = request.caller
     if (tokenSent && !claims) throw new AppError(401, 'Token has some errors.')
+    // As the original's `validate_token_if_using`: a refresh token names its user too.
     if (claims) await checkUser(request, claims)
   })
 }
 
 async function readCaller(request: FastifyRequest, tokens: TokenService): Promise<Caller> {
-  const header = request.headers.authorization
-  if (!header) return ANONYMOUS
-  const [scheme = '', value = ''] = header.trim().split(/\s+/, 2)
-  if (scheme.toLowerCase() === 'anony')
+  // The original's prefixes, case and single space included (`bearer x` is no token at all).
+  const header = request.headers.authorization ?? ''
+  if (header.startsWith('Anony ')) {
+    const value = header.slice(6).trim()
     return { ...ANONYMOUS, anonymousId: isDeviceId(value) ? value : null }
-  if (scheme.toLowerCase() !== 'bearer') return ANONYMOUS
-  return { tokenSent: true, claims: value ? await tokens.verify(value) : null, anonymousId: null }
+  }
+  if (!header.startsWith('Bearer ')) return ANONYMOUS
+  const token = header.trim().slice(7)
+  return { tokenSent: true, claims: token ? await tokens.verify(token) : null, anonymousId: null }
 }
 
 /** The user id on a route guarded by `requireUser`. */

@@ -157,8 +157,8 @@ describe('feed, article detail and article lists', () => {
     expect(theirs.results).toHaveLength(15)
     expect(
       theirs.results.every(
-        (a: { aut_id: bigint; aut_photo: string }) =>
-          a.aut_id === author.userId && a.aut_photo.startsWith('http'),
+        (a: { aut_id: number; aut_photo: string }) =>
+          BigInt(a.aut_id) === author.userId && a.aut_photo.startsWith('http'),
       ),
     ).toBe(true)
     const unknown = await t.app.inject({ url: '/v1_0/users/42/articles' })

@@ -490,12 +490,8 @@ describe('auth guards', () => {
 
     await setStatus(t, userId, 0)
     await expectEverywhere(auth, 403, 'User denied.')
-    const someone = await login(t.app, '13600000004')
     for (const prefix of MOUNTS) {
-      const viewing = await t.app.inject({
-        url: `${prefix}/v1_0/users/${someone.userId}`,
-        headers: auth,
-      })
+      const viewing = await t.app.inject({ url: `${prefix}/v1_0/user/channels`, headers: auth })
       expect(viewing.statusCode).toBe(403)
       expect(viewing.json()).toEqual({ message: 'User denied.' })
       const refreshed = await t.app.inject({
@@ -514,7 +510,13 @@ describe('auth guards', () => {
   it('treats no token and Anony tokens as anonymous on optional-auth routes', async () => {
     const { userId } = await login(t.app, '13600000005')
     for (const prefix of MOUNTS) {
-      for (const headers of [{}, { authorization: 'Anony abc' }, { authorization: 'Anony' }]) {
+      for (const headers of [
+        {},
+        { authorization: 'Anony abc' },
+        { authorization: 'Anony' },
+        { authorization: 'Basic abc' },
+        { authorization: `bearer ${(await login(t.app, '13600000005')).token}` },
+      ]) {
         const response = await t.app.inject({ url: `${prefix}/v1_0/users/${userId}`, headers })
         expect(response.statusCode).toBe(200)
         expect(exactJson(response.body).data).toMatchObject({
@@ -522,6 +524,8 @@ describe('auth guards', () => {
           is_following: false,
           is_blacklist: false,
         })
+        const channels = await t.app.inject({ url: `${prefix}/v1_0/user/channels`, headers })
+        expect(channels.statusCode).toBe(200)
       }
     }
   })
@@ -532,7 +536,7 @@ describe('auth guards', () => {
     for (const prefix of MOUNTS) {
       for (const token of ['garbage', expired, '']) {
         const response = await t.app.inject({
-          url: `${prefix}/v1_0/users/${userId}`,
+          url: `${prefix}/v1_0/user/channels`,
           headers: { authorization: `Bearer ${token}` },
         })
         expect(response.statusCode).toBe(401)
@@ -541,15 +545,13 @@ describe('auth guards', () => {
     }
   })
 
-  it('accepts a valid access token on optional-auth routes, and refuses a refresh token', async () => {
+  it('accepts a valid access or refresh token on optional-auth routes', async () => {
     const viewer = await login(t.app, '13600000007')
-    const { userId } = await login(t.app, '13600000008')
-    const ok = await t.app.inject({ url: `/v1_0/users/${userId}`, headers: viewer.auth })
-    expect(ok.statusCode).toBe(200)
-    const refresh = await t.app.inject({
-      url: `/v1_0/users/${userId}`,
-      headers: bearer(viewer.refresh_token),
-    })
+    for (const headers of [viewer.auth, bearer(viewer.refresh_token)]) {
+      const ok = await t.app.inject({ url: '/v1_0/user/channels', headers })
+      expect(ok.statusCode).toBe(200)
+    }
+    const refresh = await t.app.inject({ url: '/v1_0/user', headers: bearer(viewer.refresh_token) })
     expect(refresh.statusCode).toBe(403)
     expect(refresh.json()).toEqual({ message: 'Do not use refresh token.' })
   })

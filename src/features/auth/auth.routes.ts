@@ -51,8 +51,11 @@ export const authRoutes: Feature = async (instance, { deps }) => {
     },
     async (request, reply) => {
       const args = await LoginArgs.parse(request)
-      // reqparse let JSON nulls through; no stored code can match them.
-      if (args.mobile === null || args.code === null) throw new AppError(400, 'Invalid code.')
+      // reqparse let JSON nulls (and `$` a final newline) through; no code is sent to those.
+      if (args.mobile === null || args.code === null || args.mobile.endsWith('
+')) {
+        throw new AppError(400, 'Invalid code.')
+      }
       const tokens = await login(deps, args.mobile, args.code, request.ip).catch(
         (error: unknown) => {
           if (error instanceof TooManyRequests) reply.header('retry-after', error.retryAfterSeconds)

@@ -223,7 +223,12 @@ describe('comments', () => {
       expect(rows[0]?.isTop).toBe(1)
       const expected = await expectedItems(db, rows)
       for (const prefix of MOUNTS) {
-        const response = await listComments(t.app, `type=a&source=${articleId}`, {}, prefix)
+        const response = await listComments(
+          t.app,
+          `type=a&source=${articleId}&limit=50`,
+          {},
+          prefix,
+        )
         expect(response.status).toBe(200)
         expect(normalize(response.body.data)).toEqual({
           total_count: rows.length,
@@ -250,7 +255,7 @@ describe('comments', () => {
       expect(expected.some((item) => item.is_liking)).toBe(true)
       expect(expected.some((item) => item.like_count > 0)).toBe(true)
       for (const prefix of MOUNTS) {
-        const data = await page(t.app, `type=a&source=${articleId}`, user0.auth, prefix)
+        const data = await page(t.app, `type=a&source=${articleId}&limit=50`, user0.auth, prefix)
         expect(data.results).toEqual(expected)
       }
       const anonymous = await page(t.app, `type=a&source=${articleId}`)

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.js'
 import { TEST_REDIS_URL } from '../../../test/env.js'
-import { exactJson } from '../../../test/json.js'
+import { exactJson, wire } from '../../../test/json.js'
 import { bearer, login } from '../../../test/login.js'
 import { toId } from '../../infra/db/values.js'
 import { articleCards } from '../articles/article-cards.js'
@@ -38,7 +38,11 @@ describe('GET /v1_0/user/histories', () => {
   /** The history items of `ids`, each with is_liking. */
   async function items(ids: bigint[], liked: bigint[] = []) {
     const cards = await articleCards(t.deps, ids)
-    return cards.map((card) => ({ ...card, is_liking: liked.includes(card.art_id) }))
+    return cards.map((card) => ({
+      ...card,
+      aut_id: wire(card.aut_id),
+      is_liking: liked.includes(card.art_id),
+    }))
   }
   const histories = (headers: Headers, query = '', prefix = '') =>
     get(t.app, `${prefix}/v1_0/user/histories${query}`, headers)

@@ -2,7 +2,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.js'
 import { TEST_REDIS_URL } from '../../../test/env.js'
-import { exactJson } from '../../../test/json.js'
+import { exactJson, wire } from '../../../test/json.js'
 import { send } from '../../../test/inject.js'
 import { bearer, login } from '../../../test/login.js'
 import { NOT_FOUND } from '../../errors.js'
@@ -126,7 +126,7 @@ describe('social', () => {
       auth: (await login(t.app)).auth,
     }
     const seededItem = (index: number, fans_count: number, mutual_follow: boolean) => ({
-      id: seeded[index]!.id,
+      id: wire(seeded[index]!.id),
       name: SEED_USERS[index]!.name,
       photo: DEFAULT_PHOTO,
       fans_count,
@@ -526,10 +526,8 @@ describe('social', () => {
         { target: '12a' },
         { target: 0 },
         { target: -5 },
-        { target: 1.5 },
         { target: '1e3' },
-        { target: true },
-        { target: '00001' },
+        { target: '1.0' },
         { target: [1, 2] },
         { target: { id: 1 } },
         { target: '12345678901234567890' },
@@ -593,7 +591,7 @@ describe('social', () => {
         `{"target":"${'9'.repeat(10_000)}"}`,
         `{"target":${'9'.repeat(10_000)}}`,
         '{"target":1,"__proto__":{"x":1}}',
-        '{"target":"1","extra":[1,2,3]}',
+        '{"target":"99999","extra":[1,2,3]}',
         `{"target":${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
       ]
       for (const list of ['followings', 'blacklists']) {

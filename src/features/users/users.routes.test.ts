@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.js'
 import { multipart, png, type Part } from '../../../test/images.js'
-import { exactJson } from '../../../test/json.js'
+import { exactJson, wire } from '../../../test/json.js'
 import { login } from '../../../test/login.js'
 import { NOT_FOUND } from '../../errors.js'
 import { StorageError } from '../../infra/storage/file-storage.js'
@@ -80,7 +80,7 @@ describe('users', () => {
       expect(me.body).toEqual({
         message: 'OK',
         data: {
-          id: userId,
+          id: wire(userId),
           name: '黑马头条号',
           photo: DEFAULT_PHOTO,
           is_media: true,
@@ -100,7 +100,7 @@ describe('users', () => {
         expect(other.body).toEqual({
           message: 'OK',
           data: {
-            id: target!.id,
+            id: wire(target!.id),
             name: '前端小智',
             photo: DEFAULT_PHOTO,
             is_media: true,
@@ -187,7 +187,7 @@ describe('users', () => {
         body: {
           message: 'OK',
           data: {
-            id: userId,
+            id: wire(userId),
             name: '读者小王',
             photo: DEFAULT_PHOTO,
             mobile: '13811111111',

@@ -105,10 +105,12 @@ export const usersRoutes: Feature = async (instance, { deps }) => {
           ),
         },
       },
-      preHandler: app.optionalUser,
     },
-    async (request) =>
-      ok(await getUser(deps, storedId(pathId(request.params.target)), request.userId)),
+    // No auth decorator in the original: a bad token is ignored, a valid one names the viewer.
+    async (request) => {
+      const target = storedId(pathId(request.params.target))
+      return ok(await getUser(deps, target, request.caller.claims?.userId ?? null))
+    },
   )
 
   app.get(

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { buildTestApp, type TestApp } from '../../../test/app.js'
 import { ChaosProxy } from '../../../test/chaos-proxy.js'
 import { TEST_REDIS_URL } from '../../../test/env.js'
-import { exactJson } from '../../../test/json.js'
+import { exactJson, wire } from '../../../test/json.js'
 import { bearer, login } from '../../../test/login.js'
 import { openTestRedis, type TestRedis } from '../../../test/stores.js'
 import { SEED_USERS } from '../../seed/demo.js'
@@ -40,7 +40,10 @@ describe('cache on the full app', () => {
     )
     expect(new Set(replies.map((reply) => reply.statusCode))).toEqual(new Set([200]))
     expect([...new Set(replies.map((reply) => reply.body))]).toEqual([replies[0]!.body])
-    expect(exactJson(replies[0]!.body).data).toMatchObject({ id, name: SEED_USERS[1]!.name })
+    expect(exactJson(replies[0]!.body).data).toMatchObject({
+      id: wire(id),
+      name: SEED_USERS[1]!.name,
+    })
     expect(userBasicQueries(t, from)).toBe(1)
   })
 
