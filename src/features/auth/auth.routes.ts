@@ -52,8 +52,7 @@ export const authRoutes: Feature = async (instance, { deps }) => {
     async (request, reply) => {
       const args = await LoginArgs.parse(request)
       // reqparse let JSON nulls (and `$` a final newline) through; no code is sent to those.
-      if (args.mobile === null || args.code === null || args.mobile.endsWith('
-')) {
+      if (args.mobile === null || args.code === null || args.mobile.endsWith('\n')) {
         throw new AppError(400, 'Invalid code.')
       }
       const tokens = await login(deps, args.mobile, args.code, request.ip).catch(
