@@ -148,12 +148,64 @@ const rows: Row[] = [
       { req: `DELETE /v1_0/user/${list}/abc`, as: 'user', status: 404, message: NOT_FOUND },
     ]
   }),
+  // PATCH /user/profile: name, photo, gender, birthday, intro, real_name, id_number, id cards
+  ...profileRows(),
   // users
   { req: 'GET /v1_0/users/99999', status: 400, message: 'Invalid target user.' },
   { req: 'GET /v1_0/users/99999999999999999999999', status: 400, message: 'Invalid target user.' },
   { req: 'GET /v1_0/users/0', status: 404, message: NOT_FOUND },
   { req: 'GET /v1_0/users/0001', status: 200, data: { id: 1, name: '黑马头条号' } },
 ]
+
+function profileRows(): Row[] {
+  const patch = (json: unknown, message: unknown): Row => ({
+    req: 'PATCH /v1_0/user/profile',
+    as: 'user',
+    json,
+    status: 400,
+    message,
+  })
+  const saved = (json: unknown, data: Record<string, unknown>): Row => ({
+    req: 'PATCH /v1_0/user/profile',
+    as: 'user',
+    json,
+    status: 201,
+    data: { id: '{me}', ...data },
+  })
+  const name = { name: pattern('^.{1,7}$') }
+  const image = (field: string) => ({ [field]: 'Invalid image.' })
+  return [
+    saved({}, {}),
+    saved({ nickname: 'x' }, {}),
+    ...['', 'abcdefgh', 'a\nb'].map((value) => patch({ name: value }, name)),
+    patch({ name: 12345 }, { name: typeError('int') }),
+    patch({ name: true }, { name: typeError('bool') }),
+    patch({ name: [] }, { name: typeError('list') }),
+    { ...patch({ name: '前端小智' }, 'User name has existed.'), status: 409 },
+    ...['x', 5, ''].map((photo) => patch({ photo }, image('photo'))),
+    ...[5, -1, 2, 'x', '', [1]].map((gender) => patch({ gender }, { gender: 'Invalid gender.' })),
+    saved({ gender: 1.5 }, { gender: 1 }),
+    saved({ gender: true }, { gender: 1 }),
+    ...['2000-13-45', '20000102', '2000-01-02T00:00:00', 123].map((birthday) =>
+      patch({ birthday }, { birthday: 'Invalid date param.' }),
+    ),
+    saved({ birthday: '' }, {}),
+    saved({ birthday: '2000-1-2' }, { birthday: '2000-01-02' }),
+    patch({ intro: 'x'.repeat(61) }, { intro: pattern('^.{1,60}$') }),
+    patch({ intro: 5 }, { intro: typeError('int') }),
+    saved({ intro: 'hello' }, { intro: 'hello' }),
+    patch({ real_name: 'abcdefgh' }, { real_name: pattern('^.{1,7}$') }),
+    patch({ real_name: 5 }, { real_name: typeError('int') }),
+    patch({ id_number: '123' }, { id_number: 'Invalid id number.' }),
+    patch({ id_number: 123 }, { id_number: typeError('int') }),
+    saved({ id_number: '11010519491231002x' }, { id_number: '11010519491231002X' }),
+    ...['id_card_front', 'id_card_back', 'id_card_handheld'].map((field) =>
+      patch({ [field]: 'x' }, image(field)),
+    ),
+    patch({ id_card_handheld: 'x', gender: 5, name: '' }, name),
+    patch({ id_card_front: 'x', birthday: 'x' }, { birthday: 'Invalid date param.' }),
+  ]
+}
 
 describe('Appendix V: auth, bodies and the user blueprint', () => {
   let t: TestApp

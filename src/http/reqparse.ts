@@ -2,6 +2,7 @@ import { Type, type TSchema } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import { AppError, BAD_REQUEST, UNREADABLE_BODY } from '../errors.js'
 import { ArgError, missingText, type ArgType, type Location } from './reqparse-types.js'
+import { parseJson } from './json.js'
 import { REQPARSE } from './validation.js'
 
 /** One declared argument; `T` is what the handler receives. */
@@ -77,6 +78,18 @@ function jsonSource(request: FastifyRequest): Record<string, unknown> {
   return body !== null && typeof body === 'object' && !Array.isArray(body)
     ? (body as Record<string, unknown>)
     : {}
+}
+
+/** `request.get_json(force=True)`: the body as JSON whatever its content type says. */
+export function forcedJsonBody(request: FastifyRequest): unknown {
+  const { body } = request
+  if (body === UNREADABLE_BODY || body === undefined) throw new AppError(400, BAD_REQUEST)
+  if (typeof body !== 'string' || isJsonType(request.headers['content-type'])) return body
+  try {
+    return parseJson(body)
+  } catch {
+    throw new AppError(400, BAD_REQUEST)
+  }
 }
 
 function read(request: FastifyRequest, name: string, location: Location): unknown {

@@ -1,9 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { userIdOf } from '../../http/auth.js'
 import { typed, type Feature } from '../../http/feature.js'
-import { AppError, BAD_REQUEST, UNREADABLE_BODY } from '../../errors.js'
-import { parseJson } from '../../http/json.js'
-import { appended, need, reqparse } from '../../http/reqparse.js'
+import { appended, forcedJsonBody, need, reqparse } from '../../http/reqparse.js'
 import { ArgError, mapType, positive } from '../../http/reqparse-types.js'
 import { Ok, ok } from '../../http/schemas.js'
 import { PathId, pathId } from '../../http/validation.js'
@@ -47,17 +45,6 @@ const SeqArgs = reqparse({
 })
 const RemoveArgs = reqparse({ channels: appended(positive) })
 
-/** `get_json(force=True)`: the body is JSON whatever its content type says. */
-function forcedJson(body: unknown): unknown {
-  if (body === UNREADABLE_BODY || body === undefined) throw new AppError(400, BAD_REQUEST)
-  if (typeof body !== 'string') return body
-  try {
-    return parseJson(body)
-  } catch {
-    throw new AppError(400, BAD_REQUEST)
-  }
-}
-
 const auth = { security: [{ bearer: [] }], tags: ['channels'] }
 
 /** All channels and the channels a user picked for their bar. */
@@ -87,7 +74,7 @@ export const channelsRoutes: Feature = async (instance, { deps }) => {
         schema: { ...auth, body: PicksBody, response: { 201: Ok(PickList) } },
         preHandler: app.requireUser,
         handler: async (request, reply) => {
-          const body = forcedJson(request.body)
+          const body = forcedJsonBody(request)
           const result = await saveChannels(deps, userIdOf(request), body, mode)
           return reply.status(201).send(ok(result))
         },
