@@ -99,13 +99,16 @@ function normalize(data: any) {
     ...data,
     end_id: big(data.end_id),
     last_id: big(data.last_id),
-    results: data.results.map((item: any) => ({
-      ...item,
-      com_id: big(item.com_id),
-      aut_id: big(item.aut_id),
-    })),
+    results: data.results.map(normalizeItem),
   }
 }
+
+/** A comment item with its ids as bigints. */
+const normalizeItem = (item: any) => ({
+  ...item,
+  com_id: big(item.com_id),
+  aut_id: big(item.aut_id),
+})
 
 async function listComments(
   app: FastifyInstance,
@@ -714,7 +717,7 @@ describe('comments', () => {
         })
         const created = exactJson(response.body).data
         const after = await firstComment(reader as FastifyInstance, query, created.com_id)
-        expect(after.results[0]).toEqual({ ...created.new_obj, com_id: created.com_id })
+        expect(after.results[0]).toEqual(normalizeItem(created.new_obj))
         expect(after.total_count).toBe(before.total_count + 1)
       }
       const parentId = (await page(second.app, `type=a&source=${article.id}`)).results[0].com_id
@@ -753,7 +756,7 @@ describe.skipIf(!TEST_DATABASE_URL)('comments with a lagging read replica', () =
       (await post(t.app, auth, { target: String(article.id), content: 'primary only' })).body,
     ).data
     const comments = await page(t.app, query)
-    expect(comments.results).toEqual([top.new_obj])
+    expect(comments.results).toEqual([normalizeItem(top.new_obj)])
     const reply = exactJson(
       (
         await post(t.app, auth, {
@@ -764,6 +767,6 @@ describe.skipIf(!TEST_DATABASE_URL)('comments with a lagging read replica', () =
       ).body,
     ).data
     const replies = await page(t.app, `type=c&source=${top.com_id}`)
-    expect(replies.results).toEqual([reply.new_obj])
+    expect(replies.results).toEqual([normalizeItem(reply.new_obj)])
   })
 })
