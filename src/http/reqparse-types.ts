@@ -30,15 +30,30 @@ export interface SyncArgType<T> extends ArgType<T> {
   readonly convert: (value: unknown, name: string) => T
 }
 
-/** A type whose result is passed through `then` (which may throw `ArgError` too). */
-export const mapType = <A, B>(
+/** A type whose result is passed through `then` (synchronous when both steps are). */
+export function mapType<A, B>(
+  type: SyncArgType<A>,
+  then: (value: A, name: string) => B,
+  doc?: string,
+): SyncArgType<B>
+export function mapType<A, B>(
+  type: ArgType<A>,
+  then: (value: A, name: string) => B | Promise<B>,
+  doc?: string,
+): ArgType<B>
+export function mapType<A, B>(
   type: ArgType<A>,
   then: (value: A, name: string) => B | Promise<B>,
   doc = type.doc,
-): ArgType<B> => ({
-  doc,
-  convert: async (value, name) => then(await type.convert(value, name), name),
-})
+): ArgType<B> {
+  return {
+    doc,
+    convert: (value, name) => {
+      const result = type.convert(value, name)
+      return result instanceof Promise ? result.then((v) => then(v, name)) : then(result, name)
+    },
+  }
+}
 
 /** `inputs._get_integer`: `int(v)`, with the texts of its ValueError and TypeError. */
 function integer(value: unknown): bigint {
@@ -110,7 +125,7 @@ export const matching = (
   pattern: string,
   failure: (value: string) => string,
   doc = `text matching ${pattern}`,
-): ArgType<string> => {
+): SyncArgType<string> => {
   const regex = pyRegex(pattern)
   return {
     doc,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.js'
 import { multipart, png } from '../../../test/images.js'
 import { send } from '../../../test/inject.js'
-import { exactJson } from '../../../test/json.js'
+import { exactJson, wire } from '../../../test/json.js'
 import { login } from '../../../test/login.js'
 import { mpLogin } from '../../../test/mp.js'
 
@@ -32,7 +32,11 @@ describe('mp profile, followers, channels and materials', () => {
 
   it('shows and edits the profile (only changed keys answered) and the photo', async () => {
     const profile = (await get('/mp/v1_0/user/profile')).body.data
-    expect(profile).toMatchObject({ id: author.userId, name: '算法君', mobile: '13711111111' })
+    expect(profile).toMatchObject({
+      id: wire(author.userId),
+      name: '算法君',
+      mobile: '13711111111',
+    })
     expect(Object.keys(profile).sort()).toEqual(['email', 'id', 'intro', 'mobile', 'name', 'photo'])
     const patch = await send(t.app, 'PATCH', '/mp/v1_0/user/profile', author.auth, {
       name: '算法君2',
@@ -41,7 +45,7 @@ describe('mp profile, followers, channels and materials', () => {
     })
     expect([patch.statusCode, exactJson(patch.body).data]).toEqual([
       201,
-      { id: author.userId, name: '算法君2', intro: '新的简介', email: 'algo@example.com' },
+      { id: wire(author.userId), name: '算法君2', intro: '新的简介', email: 'algo@example.com' },
     ])
     expect((await get('/mp/v1_0/user/profile')).body.data).toMatchObject({
       name: '算法君2',
