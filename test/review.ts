@@ -31,7 +31,7 @@ export async function feedIds(app: FastifyInstance, mobile: string): Promise<big
   let timestamp = Date.now()
   for (let page = 0; page < 3; page++) {
     const response = await app.inject({
-      url: `/v1_1/articles?channel_id=${REVIEW_CHANNEL}&timestamp=${timestamp}`,
+      url: `/v1_1/articles?channel_id=${REVIEW_CHANNEL}&timestamp=${timestamp}&with_top=0`,
       headers: viewer.auth,
     })
     const data = exactJson(response.body).data as {

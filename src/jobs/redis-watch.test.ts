@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildTestApp, type TestApp } from '../../test/app.js'
 import { ChaosProxy } from '../../test/chaos-proxy.js'
 import { TEST_REDIS_URL } from '../../test/env.js'
-import { approvedArticles, newUser } from '../../test/interactions.js'
+import { approvedArticles, articleCard, newUser } from '../../test/interactions.js'
 import { exactJson } from '../../test/json.js'
 import { login } from '../../test/login.js'
 import { deleteKeysUnder } from '../infra/redis/redis.js'
@@ -15,8 +15,8 @@ async function profile(t: TestApp, id: bigint) {
   return [data.art_count, data.follow_count, data.fans_count, data.like_count] as number[]
 }
 
-async function likes(t: TestApp, id: bigint): Promise<number> {
-  return exactJson((await t.app.inject({ url: `/v1_0/articles/${id}` })).body).data.like_count
+async function likes(t: TestApp, target: { id: bigint; author: bigint }): Promise<number> {
+  return (await articleCard(t.app, target)).like_count
 }
 
 async function redisLossRuns(t: TestApp): Promise<number> {
@@ -84,7 +84,7 @@ describe.skipIf(!TEST_REDIS_URL)('repair after a Redis outage', () => {
 
   it('gives back the increments dropped while Redis was unreachable once it answers', async () => {
     const [target] = await approvedArticles(t, 1)
-    const before = await likes(t, target!.id)
+    const before = await likes(t, target!)
     const users = [await newUser(t.app), await newUser(t.app), await newUser(t.app)]
 
     proxy.cut()
@@ -99,7 +99,7 @@ describe.skipIf(!TEST_REDIS_URL)('repair after a Redis outage', () => {
     }
     proxy.restore()
 
-    await vi.waitFor(async () => expect(await likes(t, target!.id)).toBe(before + 3), {
+    await vi.waitFor(async () => expect(await likes(t, target!)).toBe(before + 3), {
       timeout: 60_000,
       interval: 200,
     })

@@ -14,7 +14,7 @@ describe('anonymous device state', () => {
 
   const feed = (authorization: string) =>
     t.app.inject({
-      url: `/v1_1/articles?channel_id=1&timestamp=${Date.now()}`,
+      url: `/v1_1/articles?channel_id=1&timestamp=${Date.now()}&with_top=1`,
       headers: { authorization },
     })
 
