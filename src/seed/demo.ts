@@ -4,6 +4,7 @@ import { Snowflake } from '../infra/ids/snowflake.js'
 import type { ArticleBasicTable, CommentTable, Database } from '../infra/db/schema.js'
 import { msOfDateTime, sqlDateTime } from '../infra/db/values.js'
 import { repairCounters } from '../jobs/counter-repair.js'
+import { authorWork } from './author-work.js'
 import { coverSvg } from './covers.js'
 import { CHANNEL_TOPICS, COMMENTS, REPLIES, SENTENCES, TITLE_PATTERNS } from './texts.js'
 
@@ -64,6 +65,7 @@ export async function seedDemo(deps: SeedDeps, options: SeedOptions = {}): Promi
   const covers = await writeCovers(deps)
   const articles = writeArticles(options.articles ?? 540, userIds, covers, ids, pick, now)
   const comments = writeComments(articles.slice(0, 80), userIds, ids, pick, random)
+  const work = authorWork(userIds[0] as bigint, covers.flat(), ids, now)
 
   await db.transaction().execute(async (trx) => {
     await trx
@@ -120,6 +122,18 @@ export async function seedDemo(deps: SeedDeps, options: SeedOptions = {}): Promi
         .values(chunk.map((a) => ({ article_id: a.basic.article_id })))
         .execute()
     }
+    for (const article of work.articles) {
+      await trx.insertInto('news_article_basic').values(article.basic).execute()
+      await trx
+        .insertInto('news_article_content')
+        .values({ article_id: article.basic.article_id, content: article.content })
+        .execute()
+      await trx
+        .insertInto('news_article_statistic')
+        .values({ article_id: article.basic.article_id })
+        .execute()
+    }
+    await trx.insertInto('user_material').values(work.materials).execute()
     for (const chunk of chunks(comments, 200)) {
       await trx.insertInto('news_comment').values(chunk).execute()
     }
