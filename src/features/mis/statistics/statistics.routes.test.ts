@@ -28,7 +28,7 @@ describe('mis statistics from the rollups', () => {
     for (const [day, newUsers, reads] of rows)
       await db
         .insertInto('stat_daily')
-        .values({ day, new_users: newUsers, article_reads: reads } as never)
+        .values({ day, new_users: newUsers, article_reads: reads, approved_articles: 2 } as never)
         .execute()
     await db
       .insertInto('stat_hourly')
@@ -60,6 +60,8 @@ describe('mis statistics from the rollups', () => {
       total_count: 10,
     })
     expect((await get('/statistics_basic?type=access')).total_count).toBe(0)
+    // Beyond the original's types: approved articles, for the console's review chart.
+    expect((await get('/statistics_basic?type=article_approved')).total_count).toBe(6)
     const bad = await send(t.app, 'GET', '/mis/v1_0/statistics_basic?type=nope', admin)
     expect(bad.statusCode).toBe(400)
   })

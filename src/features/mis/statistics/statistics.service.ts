@@ -20,6 +20,7 @@ export const STATISTICS_TYPES: Record<string, Measure | null> = {
   search_user: null,
   search: 'searches',
   article: 'new_articles',
+  article_approved: 'approved_articles',
   comment: 'new_comments',
   read: 'article_reads',
   forward: null,
