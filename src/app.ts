@@ -25,6 +25,7 @@ import { misRoutes } from './features/mis/index.js'
 import { mpRoutes } from './features/mp/index.js'
 import { registerAuth } from './http/auth.js'
 import { registerConsole } from './http/console.js'
+import { JSON_BODY_LIMIT } from './http/body-limits.js'
 import { registerFiniteNumbers } from './http/finite-numbers.js'
 import { registerJson } from './http/json.js'
 import { registerOps } from './http/ops.js'
@@ -51,7 +52,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     trustProxy: deps.config.trustProxy,
-    bodyLimit: 1024 * 1024 * 8,
+    bodyLimit: JSON_BODY_LIMIT,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     schemaController,
@@ -73,7 +74,14 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     )
   })
 
-  await app.register(cors, { origin: true })
+  await app.register(cors, {
+    origin: deps.config.corsOrigins === '*' ? '*' : [...deps.config.corsOrigins],
+    credentials: false,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Trace', 'X-Request-Id'],
+    exposedHeaders: ['Retry-After'],
+    maxAge: 86_400,
+  })
   await app.register(multipart, {
     limits: { fileSize: deps.config.uploadMaxBytes, files: 4, fields: 10 },
   })

@@ -13,6 +13,10 @@ export interface Config {
   /** Unset: embedded SQLite file in `dataDir`. */
   readonly databaseUrl: string | undefined
   readonly databaseReplicaUrls: readonly string[]
+  /** MySQL/MariaDB: longest wait for a pooled or new connection, ms (0: no bound). */
+  readonly databaseConnectTimeoutMs: number
+  /** MySQL/MariaDB: longest query, ms (0: no bound; schema changes are never bounded). */
+  readonly databaseQueryTimeoutMs: number
   /** Unset: no Redis; L1 cache only and persistent data in SQL. */
   readonly redisUrl: string | undefined
   /** Prefix for every Redis key this process writes (empty in production to keep the original keys). */
@@ -51,6 +55,8 @@ export interface Config {
   /** Built admin console served at `/admin` (default: the package's `console/dist`). */
   readonly consoleDir: string
   readonly jobs: JobsConfig
+  /** Browser origins allowed by CORS (`scheme://host[:port]`), or `*` for any (no credentials). */
+  readonly corsOrigins: '*' | readonly string[]
 }
 
 /** The scheduler's settings. */
@@ -163,6 +169,8 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(text('DATA_DIR') ?? './data'),
     databaseUrl,
     databaseReplicaUrls: Object.freeze(replicas),
+    databaseConnectTimeoutMs: int('DATABASE_CONNECT_TIMEOUT_MS', 2000, 0, 600_000),
+    databaseQueryTimeoutMs: int('DATABASE_QUERY_TIMEOUT_MS', 5000, 0, 3_600_000),
     redisUrl,
     redisPrefix: text('REDIS_PREFIX') ?? '',
     publicUrl: publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`,
@@ -194,6 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
       redisWatchMs: int('JOBS_REDIS_WATCH_MS', 10_000, 50, 600_000),
       traceLogRetentionDays: int('TRACE_LOG_RETENTION_DAYS', 14, 1, 3650),
     },
+    corsOrigins: corsOrigins(text('CORS_ORIGINS'), problems),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)
@@ -260,6 +269,18 @@ function searchUrl(raw: string | undefined, problems: string[]): string | undefi
     problems.push('SEARCH_URL must not mix Elasticsearch and OpenSearch nodes')
   }
   return raw
+}
+
+function corsOrigins(raw: string | undefined, problems: string[]): Config['corsOrigins'] {
+  if (raw === undefined || raw === '*') return '*'
+  const origins = raw.split(',').map((origin) => origin.trim().replace(/\/$/, ''))
+  const bad = origins.filter((origin) => !/^https?:\/\/[^/?#\s]+$/.test(origin))
+  if (bad.length > 0) {
+    problems.push(
+      `CORS_ORIGINS must be * or comma-separated origins like https://app.example.com, got "${bad.join(', ')}"`,
+    )
+  }
+  return Object.freeze(origins)
 }
 
 // A prefix check, not `new URL`: cluster and sentinel URLs list several comma-separated hosts.

@@ -106,6 +106,10 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     url: config.databaseUrl,
     replicaUrls: config.databaseReplicaUrls,
     dataDir: config.dataDir,
+    timeouts: {
+      acquireMs: config.databaseConnectTimeoutMs,
+      queryMs: config.databaseQueryTimeoutMs,
+    },
     observe: (event) => {
       metrics.dbQueries.observe({ outcome: event.level }, event.queryDurationMillis / 1000)
       options.observeQuery?.(event)

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { schemaErrorText } from './http/schema-errors.js'
+import { isDatabaseUnavailable } from './infra/db/errors.js'
 
 /** An error meant for the client: status and the original's `message` (a text, or field → text). */
 export class AppError extends Error {
@@ -24,6 +25,12 @@ export const UNREADABLE_BODY: unique symbol = Symbol('unreadable body')
 /** Werkzeug's 404 text, which the original sent for unknown URLs (ERROR_404_HELP off). */
 export const NOT_FOUND =
   'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.'
+
+/** The answer to a request that failed because the database is unavailable. */
+export const SERVICE_UNAVAILABLE = 'Service unavailable, please try again later.'
+
+/** Seconds a client should wait before retrying after a 503. */
+export const RETRY_AFTER_SECONDS = 5
 
 /** 4xx errors that Fastify and its plugins raise themselves, in the original's wording. */
 const frameworkMessages: Record<string, string> = {
@@ -55,6 +62,13 @@ export function replyWithError(error: FastifyError, request: FastifyRequest, rep
     const message = frameworkMessages[error.code] ?? error.message
     // Werkzeug answers every unreadable body with its bare 400, also for a media type (415 here).
     return reply.status(message === BAD_REQUEST ? 400 : status).send({ message })
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, 'database unavailable')
+    return reply
+      .status(503)
+      .header('retry-after', String(RETRY_AFTER_SECONDS))
+      .send({ message: SERVICE_UNAVAILABLE })
   }
   request.log.error({ err: error }, 'request failed')
   return reply.status(status >= 500 ? status : 500).send({ message: 'Internal server error.' })

@@ -20,7 +20,7 @@ export interface TestAppOptions {
   redisUrl?: string | false
   /** Share the database (and Redis prefix) of an earlier test app: a second node of one cluster. */
   shareWith?: TestApp
-  /** Extra environment for loadConfig. */
+  /** Extra environment for loadConfig (it wins, e.g. a DATABASE_URL through a proxy). */
   env?: Record<string, string>
   /** Where the app's log lines go (default: stdout). */
   logStream?: { write(line: string): void }
@@ -59,10 +59,10 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
     // Each node of a cluster has its own Snowflake worker, or two nodes could mint the same id.
     ...(shared ? { WORKER_ID: String(++extraNodes % 32) } : {}),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...options.env,
   }
-  if (databaseUrl) env['DATABASE_URL'] = databaseUrl
-  if (redisUrl) env['REDIS_URL'] = redisUrl
   const config = loadConfig(env)
   const queries: string[] = []
   const log = options.logStream

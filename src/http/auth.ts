@@ -1,4 +1,9 @@
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onRequestAsyncHookHandler,
+  preHandlerAsyncHookHandler,
+} from 'fastify'
 import { AppError } from '../errors.js'
 import type { TokenClaims, TokenService } from '../features/auth/tokens.js'
 import { isDeviceId } from '../infra/ids/device-id.js'
@@ -20,10 +25,13 @@ declare module 'fastify' {
     userId: bigint | null
   }
   interface FastifyInstance {
-    /** preHandler: a valid access token of an enabled user (the original's `login_required`). */
-    requireUser: preHandlerAsyncHookHandler
-    /** preHandler: anonymous, or a valid (access or refresh) token of an enabled user. */
-    optionalUser: preHandlerAsyncHookHandler
+    /**
+     * onRequest guard: a valid access token of an enabled user (the original's `login_required`).
+     * As an onRequest hook it refuses a caller before the body is read or parsed.
+     */
+    requireUser: onRequestAsyncHookHandler
+    /** onRequest guard: anonymous, or a valid (access or refresh) token of an enabled user. */
+    optionalUser: onRequestAsyncHookHandler
     /** preHandler: an mp token (`verified: true`) of an enabled user (`verify_required`). */
     requireVerified: preHandlerAsyncHookHandler
   }

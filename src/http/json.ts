@@ -1,23 +1,71 @@
-import { parse, stringify } from 'lossless-json'
+import { stringify } from 'lossless-json'
 import type { FastifyBodyParser, FastifyInstance } from 'fastify'
 import { UNREADABLE_BODY } from '../errors.js'
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
-// Integers beyond 2^53 stay decimal strings, so 64-bit ids arrive exact; schemas turn them into ids.
-const parseNumber = (text: string): number | string =>
-  /^-?\d+$/.test(text) && !Number.isSafeInteger(Number(text)) ? text : Number(text)
+// An integer literal of 16+ digits outside a number's fraction or exponent: it may not fit a double.
+const LONG_INTEGER = /(?<![\d.eE+-])-?\d{16,}(?![\d.eE])/
+const LONG_INTEGERS = new RegExp(LONG_INTEGER.source, 'g')
+const BACKSLASH = 92
 
-/** JSON.parse that keeps big integers exact (as strings) and refuses prototype keys. */
+/**
+ * JSON.parse that keeps integers beyond 2^53 exact (as decimal strings) and refuses prototype keys.
+ * Plain `JSON.parse` does the work; only text holding a long integer literal is rewritten first,
+ * quoting the unsafe integers, so exactness costs one linear scan and nothing more.
+ */
 export function parseJson(text: string): unknown {
-  return parse(
-    text,
-    (key, value) => {
+  const value: unknown = JSON.parse(LONG_INTEGER.test(text) ? quoteLongIntegers(text) : text)
+  // Walking the parsed value costs per object, not per byte of text (keys may be \u-escaped).
+  refuseForbiddenKeys(value)
+  return value
+}
+
+// Walks the text string by string (indexOf, linear even for hostile input) and quotes the unsafe
+// integer literals found between strings. Invalid text stays invalid for JSON.parse to refuse.
+function quoteLongIntegers(text: string): string {
+  const parts: string[] = []
+  let position = 0
+  while (position < text.length) {
+    const open = text.indexOf('"', position)
+    const end = open === -1 ? text.length : open
+    const between = text.slice(position, end)
+    parts.push(LONG_INTEGER.test(between) ? between.replace(LONG_INTEGERS, quoteUnsafe) : between)
+    if (open === -1) break
+    let close = open
+    do close = text.indexOf('"', close + 1)
+    while (close !== -1 && isEscaped(text, close))
+    if (close === -1) close = text.length - 1
+    parts.push(text.slice(open, close + 1))
+    position = close + 1
+  }
+  return parts.join('')
+}
+
+function isEscaped(text: string, quote: number): boolean {
+  let backslashes = 0
+  while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++
+  return backslashes % 2 === 1
+}
+
+function quoteUnsafe(token: string): string {
+  return Number.isSafeInteger(Number(token)) ? token : `"${token}"`
+}
+
+function refuseForbiddenKeys(value: unknown): void {
+  const pending = [value]
+  while (pending.length > 0) {
+    const node = pending.pop()
+    if (node === null || typeof node !== 'object') continue
+    if (Array.isArray(node)) {
+      for (const item of node) if (item !== null && typeof item === 'object') pending.push(item)
+      continue
+    }
+    for (const key of Object.keys(node)) {
       if (FORBIDDEN_KEYS.has(key)) throw new SyntaxError(`Forbidden key ${key}`)
-      return value
-    },
-    parseNumber,
-  )
+      pending.push((node as Record<string, unknown>)[key])
+    }
+  }
 }
 
 /** JSON.stringify that writes bigints as exact JSON numbers. */

@@ -2,6 +2,22 @@ import { sql } from 'kysely'
 import type { FastifyInstance } from 'fastify'
 import type { Deps } from '../deps.js'
 
+/** The longest a readiness check may take: a load balancer's probe must not hang. */
+export const READINESS_CHECK_MS = 1000
+
+function withinCheckTime<T>(check: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${READINESS_CHECK_MS} ms`)),
+      READINESS_CHECK_MS,
+    )
+  })
+  // The check may still settle later; its outcome no longer matters.
+  check.catch(() => undefined)
+  return Promise.race([check, timeout]).finally(() => clearTimeout(timer))
+}
+
 /** Liveness, readiness (database and Redis), Prometheus metrics and the original's route map. */
 /**
  * Call on the root instance before registering features: it also records every route for `GET /`.
@@ -13,7 +29,7 @@ export function registerOps(app: FastifyInstance, deps: Deps) {
   app.get('/readyz', { schema: hide }, async (_request, reply) => {
     const checks: Record<string, string> = {}
     try {
-      await sql`select 1`.execute(deps.db.write)
+      await withinCheckTime(sql`select 1`.execute(deps.db.write))
       checks['database'] = 'ok'
     } catch (error) {
       checks['database'] = `failing: ${(error as Error).message}`

@@ -173,7 +173,7 @@ function schemaFor(declaration: Declaration, location: Location): TSchema | unde
  *   page: withDefault('args', positive, 1n),
  *   Trace: maybe('headers', regex('^.+$')),
  * })
- * app.post(url, { schema: { ...Args.schema, response }, preHandler: app.requireUser },
+ * app.post(url, { schema: { ...Args.schema, response }, onRequest: app.requireUser },
  *   async (request) => { const { target, page, Trace } = await Args.parse(request) … })
  * ```
  *

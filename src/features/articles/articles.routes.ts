@@ -89,7 +89,7 @@ export const articlesRoutes: Feature = async (instance, { deps }) => {
         ...FeedArgs.schema,
         response: { 200: Ok(FeedPage) },
       },
-      preHandler: app.optionalUser,
+      onRequest: app.optionalUser,
     },
     async (request) => {
       const { channel_id, timestamp, with_top } = await FeedArgs.parse(request)
@@ -105,7 +105,7 @@ export const articlesRoutes: Feature = async (instance, { deps }) => {
         summary: 'Channel articles: page numbers, or a timestamp cursor as /v1_1',
         ...ChannelPageArgs.schema,
       },
-      preHandler: app.optionalUser,
+      onRequest: app.optionalUser,
     },
     async (request) => {
       const { channel_id, timestamp, page, per_page } = await ChannelPageArgs.parse(request)
@@ -141,7 +141,7 @@ export const articlesRoutes: Feature = async (instance, { deps }) => {
           ),
         },
       },
-      preHandler: app.optionalUser,
+      onRequest: app.optionalUser,
     },
     async (request) => {
       const { Trace } = await DetailArgs.parse(request)
@@ -179,7 +179,7 @@ export const articlesRoutes: Feature = async (instance, { deps }) => {
     '/v1_0/user/articles',
     {
       schema: { ...auth, ...PageArgs.schema, response: articlePage },
-      preHandler: app.requireUser,
+      onRequest: app.requireUser,
     },
     async (request) => {
       const { page, per_page } = await PageArgs.parse(request)

@@ -60,7 +60,7 @@ export const channelsRoutes: Feature = async (instance, { deps }) => {
   for (const version of ['v1_0', 'v1_1']) {
     app.get(
       `/${version}/user/channels`,
-      { schema: { ...auth, response: { 200: Ok(ChannelList) } }, preHandler: app.optionalUser },
+      { schema: { ...auth, response: { 200: Ok(ChannelList) } }, onRequest: app.optionalUser },
       async (request) => ok(await getUserChannels(deps, request.userId)),
     )
   }
@@ -72,7 +72,7 @@ export const channelsRoutes: Feature = async (instance, { deps }) => {
         method: method.toUpperCase() as 'POST' | 'PUT' | 'PATCH',
         url: `/${version}/user/channels`,
         schema: { ...auth, body: PicksBody, response: { 201: Ok(PickList) } },
-        preHandler: app.requireUser,
+        onRequest: app.requireUser,
         handler: async (request, reply) => {
           const body = forcedJsonBody(request)
           const result = await saveChannels(deps, userIdOf(request), body, mode)
@@ -83,7 +83,7 @@ export const channelsRoutes: Feature = async (instance, { deps }) => {
 
     app.delete(
       `/${version}/user/channels`,
-      { schema: { ...auth, ...RemoveArgs.schema }, preHandler: app.requireUser },
+      { schema: { ...auth, ...RemoveArgs.schema }, onRequest: app.requireUser },
       async (request, reply) => {
         const { channels } = await RemoveArgs.parse(request)
         const ids = channels.flatMap((id) =>
@@ -104,7 +104,7 @@ export const channelsRoutes: Feature = async (instance, { deps }) => {
         ...SeqArgs.schema,
         response: { 201: Ok(Type.Object({ id: Type.Integer(), seq: Type.Integer() })) },
       },
-      preHandler: app.requireUser,
+      onRequest: app.requireUser,
     },
     async (request, reply) => {
       const { seq } = await SeqArgs.parse(request)
@@ -116,7 +116,7 @@ export const channelsRoutes: Feature = async (instance, { deps }) => {
 
   app.delete(
     '/v1_0/user/channels/:target',
-    { schema: { ...auth, params: ChannelParam }, preHandler: app.requireUser },
+    { schema: { ...auth, params: ChannelParam }, onRequest: app.requireUser },
     async (request, reply) => {
       await removeChannels(deps, userIdOf(request), [channelIdOf(request.params.target)])
       return reply.status(204).send()

@@ -94,7 +94,7 @@ export const commentsRoutes: Feature = async (instance, { deps }) => {
         ...ListArgs.schema,
         response: { 200: Ok(CommentPageSchema) },
       },
-      preHandler: app.optionalUser,
+      onRequest: app.optionalUser,
     },
     async (request) => ok(await commentPage(deps, readQuery(request.query), request.userId)),
   )
@@ -111,7 +111,7 @@ export const commentsRoutes: Feature = async (instance, { deps }) => {
           201: Ok(Type.Object({ com_id: Id, target: Id, art_id: Id, new_obj: CommentSchema })),
         },
       },
-      preHandler: app.requireUser,
+      onRequest: app.requireUser,
     },
     async (request, reply) => {
       const created = await createComment(

@@ -22,7 +22,7 @@ export const historyRoutes: Feature = async (instance, { deps }) => {
         ...PageArgs.schema,
         response: { 200: Ok(Page(HistoryItem)) },
       },
-      preHandler: app.requireUser,
+      onRequest: app.requireUser,
     },
     async (request) => {
       const { page, per_page } = await PageArgs.parse(request)

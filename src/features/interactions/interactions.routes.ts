@@ -37,7 +37,7 @@ const auth = { tags, security: [{ bearer: [] }] }
 /** Likes, dislikes, collections and reports of articles; likes of comments. */
 export const interactionsRoutes: Feature = async (instance, { deps }) => {
   const app = typed(instance)
-  const guarded = { preHandler: app.requireUser }
+  const guarded = { onRequest: app.requireUser }
   const articleId = articleIdArg(deps)
   const TargetArgs = reqparse({ target: need('json', articleId) })
   const CollectArgs = reqparse({

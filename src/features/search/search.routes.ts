@@ -28,7 +28,7 @@ export const searchRoutes: Feature = async (instance, { deps }) => {
         ...SearchArgs.schema,
         response: { 200: Ok(Page(ArticleCardSchema)), ...Unavailable },
       },
-      preHandler: app.optionalUser,
+      onRequest: app.optionalUser,
     },
     async (request) => {
       const { q, page, per_page } = await SearchArgs.parse(request)
@@ -58,7 +58,7 @@ export const searchRoutes: Feature = async (instance, { deps }) => {
         security: [{ bearer: [] }],
         response: { 200: Ok(Type.Object({ keywords: Type.Array(Type.String()) })) },
       },
-      preHandler: app.requireUser,
+      onRequest: app.requireUser,
     },
     async (request) => ok({ keywords: await searchHistory(deps, userIdOf(request)) }),
   )
@@ -67,7 +67,7 @@ export const searchRoutes: Feature = async (instance, { deps }) => {
     '/v1_0/search/histories',
     {
       schema: { tags, summary: "Clear the user's search history", security: [{ bearer: [] }] },
-      preHandler: app.requireUser,
+      onRequest: app.requireUser,
     },
     async (request, reply) => {
       await clearSearchHistory(deps, userIdOf(request))

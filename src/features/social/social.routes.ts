@@ -22,7 +22,7 @@ const auth = { security: [{ bearer: [] }], tags: ['social'] }
 /** Follows, fans and the blacklist of the logged-in user. */
 export const socialRoutes: Feature = async (instance, { deps }) => {
   const app = typed(instance)
-  const guarded = { preHandler: app.requireUser }
+  const guarded = { onRequest: app.requireUser }
   const TargetArgs = reqparse({ target: need('json', userIdArg(deps)) })
   const targetOf = (text: string) => storedId(pathId(text))
 

@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox'
-import type { MultipartFile } from '@fastify/multipart'
 import { AppError } from '../../errors.js'
 import { userIdOf } from '../../http/auth.js'
+import { base64ImagesBodyLimit } from '../../http/body-limits.js'
 import { typed, type Feature } from '../../http/feature.js'
+import { readUploadedFiles } from '../../http/multipart.js'
 import { maybe, orNull, reqparse } from '../../http/reqparse.js'
 import {
   ArgError,
@@ -86,7 +87,7 @@ export const usersRoutes: Feature = async (instance, { deps }) => {
 
   app.get(
     '/v1_0/user',
-    { schema: { ...auth, response: { 200: Ok(PublicProfile) } }, preHandler: app.requireUser },
+    { schema: { ...auth, response: { 200: Ok(PublicProfile) } }, onRequest: app.requireUser },
     async (request) => ok(await getCurrentUser(deps, userIdOf(request))),
   )
 
@@ -132,14 +133,21 @@ export const usersRoutes: Feature = async (instance, { deps }) => {
           ),
         },
       },
-      preHandler: app.requireUser,
+      onRequest: app.requireUser,
     },
     async (request) => ok(await getProfile(deps, userIdOf(request))),
   )
 
   app.patch(
     '/v1_0/user/profile',
-    { schema: { ...auth, ...ProfileArgs.schema }, preHandler: app.requireUser },
+    {
+      schema: { ...auth, ...ProfileArgs.schema },
+      onRequest: app.requireUser,
+      bodyLimit: base64ImagesBodyLimit(
+        deps.config.uploadMaxBytes,
+        Object.keys(IMAGE_FIELDS).length,
+      ),
+    },
     async (request, reply) => {
       const args = await ProfileArgs.parse(request)
       const images: ProfilePatch['images'] = {}
@@ -173,19 +181,16 @@ export const usersRoutes: Feature = async (instance, { deps }) => {
     '/v1_0/user/photo',
     {
       schema: { ...auth, consumes: ['multipart/form-data'] },
-      preHandler: app.requireUser,
+      onRequest: app.requireUser,
     },
     async (request, reply) => {
       const images: ProfilePatch['images'] = {}
       // No files (or no multipart body at all) changes nothing: 201 with the id, as the original.
-      for await (const part of request.isMultipart() ? request.parts() : []) {
-        if (part.type !== 'file') continue
-        if (Object.hasOwn(IMAGE_FIELDS, part.fieldname)) {
-          images[part.fieldname as ImageField] = await (part as MultipartFile).toBuffer()
-        } else {
-          // An unread file would stall the parser: discard the ones we do not take.
-          part.file.resume()
-        }
+      if (request.isMultipart()) {
+        const files = await readUploadedFiles(request, (field) =>
+          Object.hasOwn(IMAGE_FIELDS, field),
+        )
+        for (const { field, data } of files) images[field as ImageField] = data
       }
       // `parser.image_file`, in the order the arguments were declared.
       for (const name of Object.keys(IMAGE_FIELDS) as ImageField[]) {
@@ -206,7 +211,7 @@ export const usersRoutes: Feature = async (instance, { deps }) => {
           200: Ok(Type.Object({ fans_count: Type.Integer(), read_count: Type.Integer() })),
         },
       },
-      preHandler: app.requireUser,
+      onRequest: app.requireUser,
     },
     async (request) => ok(await getFigure(deps, userIdOf(request))),
   )

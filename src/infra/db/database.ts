@@ -3,6 +3,7 @@ import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, MysqlDialect, SqliteDialect, type LogEvent, type SqliteDatabase } from 'kysely'
 import { createPool, createPoolCluster, type PoolOptions } from 'mysql2'
+import { boundedPool, type DatabaseTimeouts, type KyselyMysqlPool } from './mysql-timeouts.js'
 import type { Database } from './schema.js'
 
 /** Called after every executed query (metrics, tests counting queries). */
@@ -26,7 +27,11 @@ export function openDatabases(options: {
   replicaUrls: readonly string[]
   dataDir: string
   observe?: QueryObserver
+  /** MySQL/MariaDB only: bounds on connecting, waiting for a pooled connection and each query. */
+  timeouts?: DatabaseTimeouts
 }): Databases {
+  const timeouts = options.timeouts ?? { acquireMs: 0, queryMs: 0 }
+  const pool = (raw: KyselyMysqlPool) => boundedPool(raw, timeouts)
   const log = options.observe
   if (options.url === undefined || options.url.startsWith('sqlite:')) {
     const file = sqliteFile(options.url, options.dataDir)
@@ -43,22 +48,23 @@ export function openDatabases(options: {
     return { write: db, read: db, dialect: 'sqlite', close: () => db.destroy() }
   }
   const write = new Kysely<Database>({
-    dialect: new MysqlDialect({ pool: createPool(mysqlOptions(options.url)) }),
+    dialect: new MysqlDialect({
+      pool: pool(createPool(mysqlOptions(options.url, timeouts)) as unknown as KyselyMysqlPool),
+    }),
     log,
   })
   if (options.replicaUrls.length === 0) {
     return { write, read: write, dialect: 'mysql', close: () => write.destroy() }
   }
   const cluster = createPoolCluster({ defaultSelector: 'RR' })
-  options.replicaUrls.forEach((url, i) => cluster.add(`replica${i}`, mysqlOptions(url)))
-  const replicas = {
-    getConnection: (callback: Parameters<typeof cluster.getConnection>[2]) =>
-      cluster.getConnection('replica*', 'RR', callback),
-    end: (callback: (error: unknown) => void) => cluster.end(callback),
-  }
+  options.replicaUrls.forEach((url, i) => cluster.add(`replica${i}`, mysqlOptions(url, timeouts)))
   // Kysely only needs getConnection/end, which a pool cluster offers under a pattern.
+  const replicas: KyselyMysqlPool = {
+    getConnection: (callback) => cluster.getConnection('replica*', 'RR', callback as never),
+    end: (callback) => cluster.end(callback),
+  }
   const read = new Kysely<Database>({
-    dialect: new MysqlDialect({ pool: replicas as never }),
+    dialect: new MysqlDialect({ pool: pool(replicas) as never }),
     log,
   })
   return {
@@ -103,8 +109,10 @@ function sqliteFile(url: string | undefined, dataDir: string): string {
   return resolved
 }
 
-function mysqlOptions(url: string): PoolOptions {
+function mysqlOptions(url: string, timeouts: DatabaseTimeouts): PoolOptions {
   return {
+    // A server that accepts TCP but never answers must not hold a request for mysql2's 10 s.
+    ...(timeouts.acquireMs > 0 ? { connectTimeout: timeouts.acquireMs } : {}),
     uri: url.replace(/^mariadb:/, 'mysql:'),
     connectionLimit: 10,
     charset: 'utf8mb4',
