@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import path from 'node:path'
 import cors from '@fastify/cors'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
-import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -32,6 +30,7 @@ import { registerOps } from './http/ops.js'
 import { rateLimitStore } from './http/rate-limit-store.js'
 import { answerWrongMethods } from './http/routing.js'
 import { schemaController } from './http/validation.js'
+import { registerUploads } from './http/uploads.js'
 
 /** The app API's features; mounted at `/` (`/v1_0`, `/v1_1`) and again under `/app`. */
 const appFeatures = [
@@ -104,13 +103,6 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     },
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
-  await app.register(fastifyStatic, {
-    root: path.join(deps.config.dataDir, 'uploads'),
-    prefix: '/uploads/',
-    decorateReply: false,
-    maxAge: '7d',
-    immutable: true,
-  })
 
   await registerConsole(app, deps.config.consoleDir)
   registerFiniteNumbers(app)
@@ -118,6 +110,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     tokens: deps.tokens,
     isUserEnabled: (userId) => isUserEnabled(deps, userId),
   })
+  await registerUploads(app, deps)
   for (const prefix of ['', '/app']) {
     await app.register(
       async (api) => {

@@ -50,7 +50,30 @@ describe('loadConfig', () => {
         redisWatchMs: 10_000,
         traceLogRetentionDays: 14,
       },
+      corsOrigins: '*',
+      databaseConnectTimeoutMs: 2000,
+      databaseQueryTimeoutMs: 5000,
     })
+  })
+
+  it('reads CORS origins and database timeouts, and names bad values', () => {
+    const config = loadConfig({
+      CORS_ORIGINS: 'https://a.example.com, http://localhost:8080/',
+      DATABASE_CONNECT_TIMEOUT_MS: '0',
+      DATABASE_QUERY_TIMEOUT_MS: '15000',
+    })
+    expect(config.corsOrigins).toEqual(['https://a.example.com', 'http://localhost:8080'])
+    expect([config.databaseConnectTimeoutMs, config.databaseQueryTimeoutMs]).toEqual([0, 15000])
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*')
+    const error = configError({ CORS_ORIGINS: 'a.example.com,https://ok.example.com/path' })
+    expect(error.problems).toEqual([
+      expect.stringMatching(
+        /^CORS_ORIGINS must be \* or comma-separated origins.*a\.example\.com, https:\/\/ok\.example\.com\/path/,
+      ),
+    ])
+    expect(configError({ DATABASE_QUERY_TIMEOUT_MS: '-1' }).problems).toEqual([
+      expect.stringContaining('DATABASE_QUERY_TIMEOUT_MS'),
+    ])
   })
 
   it('is silent under test and reads every variable it knows', () => {

@@ -187,4 +187,25 @@ describe('feed, article detail and article lists', () => {
     const unknown = await report({ trace: 'x' }, { duration: 1, art_id: '123456789' })
     expect(unknown.json()).toEqual({ message: { art_id: 'Invalid target article id.' } })
   })
+
+  it('answers 400, not 500, to a timestamp beyond the last time a date can hold', async () => {
+    const { auth } = await login(t.app, '13700000031')
+    for (const prefix of ['', '/app']) {
+      for (const url of [
+        '/v1_1/articles?channel_id=1&timestamp=8640000000000001',
+        '/v1_0/articles?channel_id=1&timestamp=8640000000000001',
+        '/v1_1/articles?channel_id=1&timestamp=99999999999999999999',
+      ]) {
+        for (const headers of [{}, auth]) {
+          const response = await t.app.inject({ url: `${prefix}${url}`, headers })
+          expect(response.statusCode, `${prefix}${url}`).toBe(400)
+          expect(response.json()).toEqual({ message: { timestamp: expect.any(String) } })
+        }
+      }
+    }
+    const latest = await t.app.inject({
+      url: '/v1_1/articles?channel_id=1&timestamp=8640000000000000',
+    })
+    expect(latest.statusCode).toBe(200)
+  })
 })

@@ -359,8 +359,14 @@ describe('users', () => {
       expect(response.status).toBe(201)
       const { id_card_front, id_card_back } = response.body.data
       expect(response.body.data).toEqual({ id: userId, id_card_front, id_card_back })
-      await expectServed(id_card_front, front, 'image/png')
-      await expectServed(id_card_back, back, 'image/png')
+      for (const [url, bytes] of [
+        [id_card_front, front],
+        [id_card_back, back],
+      ] as const) {
+        const served = await t.app.inject({ url: `/uploads/${storedKey(url)}`, headers: auth })
+        expect([served.statusCode, served.headers['content-type']]).toEqual([200, 'image/png'])
+        expect(served.rawPayload).toEqual(bytes)
+      }
       const row = await t.deps.db.read
         .selectFrom('user_profile')
         .select(['id_card_front', 'id_card_back'])
@@ -426,7 +432,11 @@ describe('users', () => {
         id_card_handheld: expect.any(String),
       })
       await expectServed(response.body.data.photo, photo, 'image/png')
-      await expectServed(response.body.data.id_card_handheld, handheld, 'image/png')
+      // ID-card images are private: served to their owner only.
+      const handheldPath = storedKey(response.body.data.id_card_handheld)
+      expect(handheldPath).toMatch(new RegExp(`^private/${userId}/`))
+      const served = await t.app.inject({ url: `/uploads/${handheldPath}`, headers: auth })
+      expect([served.statusCode, served.rawPayload]).toEqual([200, handheld])
     })
 
     it('answers 400 for a field named like a prototype property', async () => {
@@ -473,6 +483,30 @@ describe('users', () => {
       expect((await get('/v1_0/user', auth)).body.data.photo).toBe(DEFAULT_PHOTO)
     })
 
+    it.each(MOUNTS)(
+      'answers 400 to an upload cut off before its closing boundary (mount "%s")',
+      async (p) => {
+        const { auth } = await login(t.app, '13400000061')
+        const { payload, headers } = multipart([
+          { field: 'photo', filename: 'p.png', type: 'image/png', data: png(5, 5) },
+        ])
+        // Inside the closing boundary, and inside the file's bytes.
+        for (const cut of [payload.length - 20, payload.length - 60]) {
+          const response = await t.app.inject({
+            method: 'PATCH',
+            url: `${p}/v1_0/user/photo`,
+            headers: { ...auth, ...headers },
+            payload: payload.subarray(0, cut),
+          })
+          expect(response.statusCode).toBe(400)
+          expect(response.json()).toEqual({
+            message: 'The browser (or proxy) sent a request that this server could not understand.',
+          })
+        }
+        expect((await get('/v1_0/user', auth)).body.data.photo).toBe(DEFAULT_PHOTO)
+      },
+    )
+
     it('changes nothing for a body that is not multipart', async () => {
       const { auth, userId } = await login(t.app, '13400000036')
       const json = await t.app.inject({
@@ -490,8 +524,10 @@ describe('users', () => {
   it('answers 507 when the image store fails, and changes nothing', async () => {
     const { auth } = await login(t.app, '13400000039')
     const put = vi.spyOn(t.deps.storage, 'put')
+    const putPrivate = vi.spyOn(t.deps.storage, 'putPrivate')
     try {
       put.mockRejectedValue(new StorageError('disk full'))
+      putPrivate.mockRejectedValue(new StorageError('disk full'))
       expect(await patchProfile(auth, { name: '存不下', photo: png().toString('base64') })).toEqual(
         { status: 507, body: { message: 'Uploading profile photo image failed.' } },
       )
@@ -500,6 +536,7 @@ describe('users', () => {
       ).toEqual({ status: 507, body: { message: 'Uploading id_card_front image failed.' } })
     } finally {
       put.mockRestore()
+      putPrivate.mockRestore()
     }
     expect((await get('/v1_0/user', auth)).body.data).toMatchObject({
       name: expect.stringMatching(NEW_USER_NAME),

@@ -128,7 +128,7 @@ export async function updateProfile(deps: Deps, userId: bigint, patch: ProfilePa
   for (const field of Object.keys(IMAGE_FIELDS) as ImageField[]) {
     const data = patch.images[field]
     if (!data) continue
-    const key = await storeImage(deps, field, data)
+    const key = await storeImage(deps, userId, field, data)
     if (field === 'photo') basic.profile_photo = key
     else profile[field] = key
     result[field] = deps.storage.url(key)
@@ -143,10 +143,17 @@ export async function updateProfile(deps: Deps, userId: bigint, patch: ProfilePa
   return result
 }
 
-async function storeImage(deps: Deps, field: ImageField, data: Buffer): Promise<string> {
+async function storeImage(
+  deps: Deps,
+  userId: bigint,
+  field: ImageField,
+  data: Buffer,
+): Promise<string> {
   const type = await sniffImage(data)
   if (!type) throw new AppError(400, { [field]: 'Invalid image.' })
   try {
+    // ID-card images are personal documents: private to their owner, never public.
+    if (field !== 'photo') return await deps.storage.putPrivate(data, type, userId)
     return await deps.storage.put(data, type)
   } catch (error) {
     if (!(error instanceof StorageError)) throw error

@@ -4,7 +4,14 @@ import { createHash } from 'node:crypto'
 export interface FileStorage {
   /** Stores `data` and returns its key; the same bytes always get the same key. */
   put(data: Buffer, contentType: string): Promise<string>
-  /** The public URL of a stored key. */
+  /**
+   * Stores a file that only `owner` (and, later, admins) may read, such as an ID-card image, and
+   * returns its key (`private/<owner>/…`). It is never served publicly.
+   */
+  putPrivate(data: Buffer, contentType: string, owner: bigint): Promise<string>
+  /** The bytes of a key from `putPrivate`, or null when there is no such file. */
+  readPrivate(key: string): Promise<Buffer | null>
+  /** The URL of a stored key (private keys are served to their owner only). */
   url(key: string): string
   /** The key behind one of this storage's public URLs, or null for any other URL. */
   keyOf(url: string): string | null
@@ -41,4 +48,13 @@ export function keyUnder(base: string, url: string): string | null {
   if (!url.startsWith(base)) return null
   const key = url.slice(base.length)
   return /^[\w.-]{1,100}$/.test(key) && !key.startsWith('.') ? key : null
+}
+
+/** The prefix of private keys: `private/<owner id>/<file>`. */
+export const PRIVATE_PREFIX = 'private/'
+
+/** The owner id and file name of a private key, or null when `key` is not a well-formed one. */
+export function parsePrivateKey(key: string): { owner: bigint; file: string } | null {
+  const match = /^private\/([1-9][0-9]{0,18})\/([\w-]{1,64}\.[a-z]{2,4})$/.exec(key)
+  return match ? { owner: BigInt(match[1]!), file: match[2]! } : null
 }

@@ -1,13 +1,22 @@
 import fs from 'node:fs/promises'
 import {
+  GetObjectCommand,
   HeadObjectCommand,
+  NoSuchKey,
   NotFound,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3'
 import type { Logger } from 'pino'
-import { StorageError, contentKey, keyUnder, type FileStorage } from './file-storage.js'
+import {
+  PRIVATE_PREFIX,
+  StorageError,
+  contentKey,
+  keyUnder,
+  parsePrivateKey,
+  type FileStorage,
+} from './file-storage.js'
 import type { S3Location } from './s3-location.js'
 
 export interface S3StorageOptions {
@@ -37,14 +46,17 @@ export async function s3Storage(options: S3StorageOptions): Promise<FileStorage>
     ...(location.credentials && { credentials: location.credentials }),
   }
   const client = new S3Client(config)
-  const put = async (key: string, data: Buffer, contentType: string) => {
+  const put = async (key: string, data: Buffer, contentType: string, isPrivate = false) => {
     await client.send(
       new PutObjectCommand({
         Bucket: location.bucket,
         Key: key,
         Body: data,
         ContentType: contentType,
-        CacheControl: 'public, max-age=31536000, immutable',
+        // Private objects (ID cards) are read through the app only, never from the bucket's URL.
+        ...(isPrivate
+          ? { ACL: 'private', CacheControl: 'private, no-store' }
+          : { CacheControl: 'public, max-age=31536000, immutable' }),
       }),
     )
   }
@@ -70,6 +82,27 @@ export async function s3Storage(options: S3StorageOptions): Promise<FileStorage>
         throw new StorageError(`S3 write failed: ${String(error)}`)
       }
       return key
+    },
+    async putPrivate(data, contentType, owner) {
+      const key = `${PRIVATE_PREFIX}${owner}/${contentKey(data, contentType)}`
+      try {
+        await put(key, data, contentType, true)
+      } catch (error) {
+        throw new StorageError(`S3 write failed: ${String(error)}`)
+      }
+      return key
+    },
+    async readPrivate(key) {
+      if (!parsePrivateKey(key)) return null
+      try {
+        const object = await client.send(
+          new GetObjectCommand({ Bucket: location.bucket, Key: key }),
+        )
+        return object.Body ? Buffer.from(await object.Body.transformToByteArray()) : null
+      } catch (error) {
+        if (error instanceof NoSuchKey) return null
+        throw new StorageError(`S3 read failed: ${String(error)}`)
+      }
     },
     url: (key) => `${publicUrl}${key}`,
     keyOf: (url) => keyUnder(publicUrl, url),

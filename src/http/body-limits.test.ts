@@ -1,0 +1,111 @@
+import { Readable } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildTestApp, type TestApp } from '../../test/app.js'
+import { login } from '../../test/login.js'
+import { JSON_BODY_LIMIT } from './body-limits.js'
+
+const TOO_LARGE = { message: 'Request body is too large.' }
+
+/** A JSON body that records whether anyone read it. */
+function watchedBody(text: string) {
+  const state = { read: false }
+  const stream = new Readable({
+    read() {
+      state.read = true
+      this.push(text)
+      this.push(null)
+    },
+  })
+  return { stream, state }
+}
+
+describe('body limits and login before the body', () => {
+  let t: TestApp
+  let auth: Record<string, string>
+  beforeAll(async () => {
+    t = await buildTestApp()
+    auth = (await login(t.app, '13700000001')).auth
+  })
+  afterAll(() => t.close())
+
+  // Routes that need a login, with a body: each refuses an anonymous caller unread.
+  const guarded: [string, string][] = [
+    ['POST', '/v1_0/comments'],
+    ['POST', '/app/v1_0/comments'],
+    ['PATCH', '/v1_0/user/profile'],
+    ['PUT', '/v1_0/user/channels'],
+    ['POST', '/v1_0/article/likings'],
+    ['POST', '/v1_0/user/followings'],
+    ['POST', '/v1_0/article/reports'],
+  ]
+
+  it.each(guarded)(
+    '%s %s answers 401 to an anonymous caller without reading the body',
+    async (method, url) => {
+      const { stream, state } = watchedBody(`[${'1,'.repeat(100_000)}1]`)
+      const response = await t.app.inject({
+        method: method as 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: stream,
+      })
+      expect(response.statusCode).toBe(401)
+      expect(response.json()).toEqual({ message: 'User must be authorized.' })
+      expect(state.read).toBe(false)
+    },
+  )
+
+  it('reads the body once the caller is logged in (the check above is not vacuous)', async () => {
+    const { stream, state } = watchedBody('{"target":1,"content":"hi"')
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1_0/comments',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: stream,
+    })
+    expect(response.statusCode).toBe(400)
+    expect(state.read).toBe(true)
+  })
+
+  it('answers 413 to an 8 MB anonymous body on a route without a login', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1_0/authorizations',
+      headers: { 'content-type': 'application/json' },
+      payload: `[${'1,'.repeat(4 * 1024 * 1024)}1]`,
+    })
+    expect(response.statusCode).toBe(413)
+    expect(response.json()).toEqual(TOO_LARGE)
+  })
+
+  it('answers 413 to a logged-in JSON body over the limit, and takes one under it', async () => {
+    const over = await t.app.inject({
+      method: 'POST',
+      url: '/v1_0/comments',
+      headers: auth,
+      payload: { target: 1, content: 'x'.repeat(JSON_BODY_LIMIT) },
+    })
+    expect(over.statusCode).toBe(413)
+    expect(over.json()).toEqual(TOO_LARGE)
+    const under = await t.app.inject({
+      method: 'PUT',
+      url: '/v1_0/user/channels',
+      headers: auth,
+      payload: { channels: [{ id: 1, seq: 2 }], padding: ' '.repeat(JSON_BODY_LIMIT / 2) },
+    })
+    expect(under.statusCode).toBe(201)
+  })
+
+  it('gives the base64 profile route room for images up to the upload limit', async () => {
+    // Not an image, so the route itself refuses it: the point is that the body was accepted.
+    const image = Buffer.alloc(1024 * 1024, 1).toString('base64')
+    const response = await t.app.inject({
+      method: 'PATCH',
+      url: '/v1_0/user/profile',
+      headers: auth,
+      payload: { photo: image, id_card_front: image },
+    })
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toEqual({ message: { photo: 'Invalid photo image.' } })
+  })
+})
