@@ -81,7 +81,7 @@ function boundedConnection(connection: PoolConnection, queryMs: number): PoolCon
   }
   // Kysely uses query (callback and stream forms) and release; the rest is the connection's own.
   return new Proxy(connection, {
-    get: (target, property, receiver) =>
+    get: (target, property, receiver): unknown =>
       property === 'query' ? query : Reflect.get(target, property, receiver),
   })
 }
