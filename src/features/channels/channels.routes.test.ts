@@ -276,8 +276,9 @@ describe('channels', () => {
   })
 
   describe('malformed bodies', () => {
-    const unknownChannels = Array.from({ length: 50_000 }, (_, i) => ({ id: i + 100, seq: i }))
-    const sameChannel = Array.from({ length: 50_000 }, () => ({ id: 1, seq: 1 }))
+    // Long lists that still fit the body limit (a bigger body is refused with 413 before parsing).
+    const unknownChannels = Array.from({ length: 2_000 }, (_, i) => ({ id: i + 100, seq: i }))
+    const sameChannel = Array.from({ length: 2_000 }, () => ({ id: 1, seq: 1 }))
     const cases: [string, unknown, string][] = [
       ['no channels', {}, 'Channels param is required.'],
       ['null channels', { channels: null }, 'Channels param is required.'],
@@ -372,7 +373,7 @@ describe('channels', () => {
         'not json',
         '{"channels":',
       ]
-      bodies.push('['.repeat(100_000), `{"channels":${'['.repeat(50_000)}${']'.repeat(50_000)}}`)
+      bodies.push('['.repeat(60_000), `{"channels":${'['.repeat(30_000)}${']'.repeat(30_000)}}`)
       for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
         for (const body of bodies) {
           const response = await send(t.app, method, '/v1_0/user/channels', auth, body)
@@ -399,7 +400,7 @@ describe('channels', () => {
         { channels: [-1] },
         { channels: [0.5] },
         { channels: { id: 3 } },
-        { channels: Array.from({ length: 50_000 }, (_, i) => i) },
+        { channels: Array.from({ length: 8_000 }, (_, i) => i) },
       ]
       for (const payload of bodies) {
         const response = await send(t.app, 'DELETE', '/v1_0/user/channels', auth, payload)
