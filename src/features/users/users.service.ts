@@ -131,7 +131,9 @@ export async function updateProfile(deps: Deps, userId: bigint, patch: ProfilePa
     const key = await storeImage(deps, userId, field, data)
     if (field === 'photo') basic.profile_photo = key
     else profile[field] = key
-    result[field] = deps.storage.url(key)
+    // Private keys are served by the app to their owner, whatever the storage behind it.
+    result[field] =
+      field === 'photo' ? deps.storage.url(key) : `${deps.config.publicUrl}uploads/${key}`
   }
   try {
     await updateUser(deps.db.write, userId, basic, profile)
