@@ -4,7 +4,7 @@ import type {
   onRequestAsyncHookHandler,
   preHandlerAsyncHookHandler,
 } from 'fastify'
-import { AppError } from '../errors.js'
+import { AppError, NOT_FOUND } from '../errors.js'
 import type { TokenClaims, TokenService } from '../features/auth/tokens.js'
 import { isDeviceId } from '../infra/ids/device-id.js'
 
@@ -55,6 +55,7 @@ export function registerAuth(
     request.userId = claims.userId
   }
   app.decorate('requireUser', async (request: FastifyRequest) => {
+    refuseUnmatchedPath(request)
     const { claims } = request.caller
     if (!claims) throw new AppError(401, 'User must be authorized.')
     if (claims.refresh) throw new AppError(403, 'Do not use refresh token.')
@@ -68,11 +69,19 @@ export function registerAuth(
     await checkUser(request, claims)
   })
   app.decorate('optionalUser', async (request: FastifyRequest) => {
+    refuseUnmatchedPath(request)
     const { claims, tokenSent } = request.caller
     if (tokenSent && !claims) throw new AppError(401, 'Token has some errors.')
     // As the original's `validate_token_if_using`: a refresh token names its user too.
     if (claims) await checkUser(request, claims)
   })
+}
+
+// Flask's URL converters refuse a path before any view decorator runs: its 404 comes before auth,
+// although the guards run as onRequest hooks, ahead of Fastify's own params validation.
+function refuseUnmatchedPath(request: FastifyRequest) {
+  const validate = request.getValidationFunction('params')
+  if (validate && !validate(request.params)) throw new AppError(404, NOT_FOUND)
 }
 
 async function readCaller(request: FastifyRequest, tokens: TokenService): Promise<Caller> {

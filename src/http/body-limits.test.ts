@@ -106,6 +106,6 @@ describe('body limits and login before the body', () => {
       payload: { photo: image, id_card_front: image },
     })
     expect(response.statusCode).toBe(400)
-    expect(response.json()).toEqual({ message: { photo: 'Invalid photo image.' } })
+    expect(response.json()).toEqual({ message: { photo: 'Invalid image.' } })
   })
 })

@@ -8,6 +8,9 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 const LONG_INTEGER = /(?<![\d.eE+-])-?\d{16,}(?![\d.eE])/
 const LONG_INTEGERS = new RegExp(LONG_INTEGER.source, 'g')
 const BACKSLASH = 92
+// Deeper nesting is unreadable, as it was for the original (Python's recursion limit is 1000):
+// argument conversion walks values recursively and must not run out of stack.
+const MAX_DEPTH = 512
 
 /**
  * JSON.parse that keeps integers beyond 2^53 exact (as decimal strings) and refuses prototype keys.
@@ -53,17 +56,19 @@ function quoteUnsafe(token: string): string {
 }
 
 function refuseForbiddenKeys(value: unknown): void {
-  const pending = [value]
+  const pending: [unknown, number][] = [[value, 0]]
   while (pending.length > 0) {
-    const node = pending.pop()
+    const [node, depth] = pending.pop()!
     if (node === null || typeof node !== 'object') continue
+    if (depth > MAX_DEPTH) throw new SyntaxError('Nested too deeply')
     if (Array.isArray(node)) {
-      for (const item of node) if (item !== null && typeof item === 'object') pending.push(item)
+      for (const item of node)
+        if (item !== null && typeof item === 'object') pending.push([item, depth + 1])
       continue
     }
     for (const key of Object.keys(node)) {
       if (FORBIDDEN_KEYS.has(key)) throw new SyntaxError(`Forbidden key ${key}`)
-      pending.push((node as Record<string, unknown>)[key])
+      pending.push([(node as Record<string, unknown>)[key], depth + 1])
     }
   }
 }
