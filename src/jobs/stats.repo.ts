@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database, StatDailyTable } from '../infra/db/schema.js'
 import { upsert } from '../infra/db/upsert.js'
-import { sqlDateTime, toId } from '../infra/db/values.js'
+import { msOfDateTime, sqlDateTime, toId } from '../infra/db/values.js'
 
 type Db = Kysely<Database>
 const APPROVED_ARTICLE = 2
@@ -12,21 +12,17 @@ export type Measures = Record<Exclude<keyof StatDailyTable, 'day' | 'update_time
 /** Times (ms) of the rows each measure counts, from `from` to `to` (exclusive). */
 export async function eventTimes(db: Db, from: Date, to: Date) {
   const [lo, hi] = [sqlDateTime(from), sqlDateTime(to)]
-  const times = (rows: { t: string | null }[]) =>
-    rows.map((row) => Date.parse(`${String(row.t).slice(0, 19).replace(' ', 'T')}Z`))
+  const times = (rows: { t: string | null }[]) => rows.map((row) => msOfDateTime(String(row.t)))
+  const created = (table: 'user_basic' | 'news_article_basic' | 'news_comment') =>
+    db
+      .selectFrom(table)
+      .select('create_time as t')
+      .where('create_time', '>=', lo)
+      .where('create_time', '<', hi)
+      .execute()
   const [users, articles, approved, comments, logins] = await Promise.all([
-    db
-      .selectFrom('user_basic')
-      .select('create_time as t')
-      .where('create_time', '>=', lo)
-      .where('create_time', '<', hi)
-      .execute(),
-    db
-      .selectFrom('news_article_basic')
-      .select('create_time as t')
-      .where('create_time', '>=', lo)
-      .where('create_time', '<', hi)
-      .execute(),
+    created('user_basic'),
+    created('news_article_basic'),
     db
       .selectFrom('news_article_basic')
       .select('review_time as t')
@@ -34,12 +30,7 @@ export async function eventTimes(db: Db, from: Date, to: Date) {
       .where('review_time', '<', hi)
       .where('status', '=', APPROVED_ARTICLE)
       .execute(),
-    db
-      .selectFrom('news_comment')
-      .select('create_time as t')
-      .where('create_time', '>=', lo)
-      .where('create_time', '<', hi)
-      .execute(),
+    created('news_comment'),
     db
       .selectFrom('user_basic')
       .select(['user_id', 'last_login as t'])

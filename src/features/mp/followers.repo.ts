@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { countAndPage } from '../../infra/db/paging.js'
 import type { Database } from '../../infra/db/schema.js'
 import { toId, toInt } from '../../infra/db/values.js'
 
@@ -15,19 +16,18 @@ function followersOf(db: Db, userId: bigint) {
 
 /** A page of the user's followers, latest follow first. */
 export async function listFollowers(db: Db, userId: bigint, offset: number, limit: number) {
-  const count = await followersOf(db, userId)
-    .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirstOrThrow()
-  const rows = await followersOf(db, userId)
-    .innerJoin('user_basic as u', 'u.user_id', 'r.user_id')
-    .select(['u.user_id', 'u.user_name', 'u.profile_photo'])
-    .orderBy('r.update_time', 'desc')
-    .orderBy('r.relation_id', 'desc')
-    .offset(offset)
-    .limit(limit)
-    .execute()
+  const { rows, total } = await countAndPage(
+    followersOf(db, userId),
+    (query) =>
+      query
+        .innerJoin('user_basic as u', 'u.user_id', 'r.user_id')
+        .select(['u.user_id', 'u.user_name', 'u.profile_photo'])
+        .orderBy('r.update_time', 'desc')
+        .orderBy('r.relation_id', 'desc'),
+    { offset, limit },
+  )
   return {
-    total: toInt(count.n),
+    total,
     rows: rows.map((row) => ({
       id: toId(row.user_id),
       name: row.user_name,

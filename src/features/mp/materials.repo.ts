@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { isUniqueViolation } from '../../infra/db/errors.js'
+import { countAndPage } from '../../infra/db/paging.js'
 import type { Database } from '../../infra/db/schema.js'
 import { sqlDateTime, toId, toInt } from '../../infra/db/values.js'
 
@@ -75,19 +76,18 @@ export async function listMaterials(
   offset: number,
   limit: number,
 ): Promise<{ total: number; rows: MaterialRow[] }> {
-  const count = await visible(db, userId, collectedOnly)
-    .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirstOrThrow()
-  const rows = await visible(db, userId, collectedOnly)
-    .select(['material_id', 'url', 'is_collected'])
-    .orderBy('is_collected', 'desc')
-    .orderBy('create_time', 'desc')
-    .orderBy('material_id', 'desc')
-    .offset(offset)
-    .limit(limit)
-    .execute()
+  const { rows, total } = await countAndPage(
+    visible(db, userId, collectedOnly),
+    (query) =>
+      query
+        .select(['material_id', 'url', 'is_collected'])
+        .orderBy('is_collected', 'desc')
+        .orderBy('create_time', 'desc')
+        .orderBy('material_id', 'desc'),
+    { offset, limit },
+  )
   return {
-    total: toInt(count.n),
+    total,
     rows: rows.map((row) => ({
       id: toId(row.material_id),
       key: row.url,

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../infra/db/schema.js'
+import { countAndPage } from '../../infra/db/paging.js'
 import { toId, toInt } from '../../infra/db/values.js'
 import { ARTICLE_STATUS } from '../article-lifecycle/index.js'
 
@@ -43,6 +44,37 @@ function filtered(db: Db, filter: AuthorArticleFilter) {
   return query
 }
 
+const LIST_COLUMNS = [
+  'a.article_id',
+  'a.title',
+  'a.status',
+  'a.cover',
+  'a.create_time',
+  'a.allow_comment',
+] as const
+
+function toRow(row: {
+  article_id: bigint | string
+  title: string
+  status: number | bigint
+  cover: string
+  create_time: string
+  allow_comment: number | bigint
+  fans_comment_count?: number | bigint | null
+  repost_count?: number | bigint | null
+}): AuthorArticleRow {
+  return {
+    id: toId(row.article_id),
+    title: row.title,
+    status: toInt(row.status),
+    cover: row.cover,
+    createTime: row.create_time,
+    allowComment: toInt(row.allow_comment) === 1,
+    fansCommentCount: toInt(row.fans_comment_count),
+    repostCount: toInt(row.repost_count),
+  }
+}
+
 /** A page of the author's articles, newest first, and how many match. */
 export async function listAuthorArticles(
   db: Db,
@@ -50,30 +82,17 @@ export async function listAuthorArticles(
   offset: number,
   limit: number,
 ): Promise<{ total: number; rows: AuthorArticleRow[] }> {
-  const count = await filtered(db, filter)
-    .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirstOrThrow()
-  const rows = await filtered(db, filter)
-    .leftJoin('news_article_statistic as s', 's.article_id', 'a.article_id')
-    .select(['a.article_id', 'a.title', 'a.status', 'a.cover', 'a.create_time', 'a.allow_comment'])
-    .select(['s.fans_comment_count', 's.repost_count'])
-    .orderBy('a.article_id', 'desc')
-    .offset(offset)
-    .limit(limit)
-    .execute()
-  return {
-    total: toInt(count.n),
-    rows: rows.map((row) => ({
-      id: toId(row.article_id),
-      title: row.title,
-      status: toInt(row.status),
-      cover: row.cover,
-      createTime: row.create_time,
-      allowComment: toInt(row.allow_comment) === 1,
-      fansCommentCount: toInt(row.fans_comment_count),
-      repostCount: toInt(row.repost_count),
-    })),
-  }
+  const { rows, total } = await countAndPage(
+    filtered(db, filter),
+    (query) =>
+      query
+        .leftJoin('news_article_statistic as s', 's.article_id', 'a.article_id')
+        .select(LIST_COLUMNS)
+        .select(['s.fans_comment_count', 's.repost_count'])
+        .orderBy('a.article_id', 'desc'),
+    { offset, limit },
+  )
+  return { total, rows: rows.map(toRow) }
 }
 
 /** The author's own article with its body (not deleted), or null. */
@@ -112,38 +131,19 @@ export async function searchAuthorArticles(
   offset: number,
   limit: number,
 ): Promise<{ total: number; rows: AuthorArticleRow[] }> {
-  const base = () => {
-    let query = db
-      .selectFrom('news_article_basic as a')
-      .innerJoin('news_article_content as c', 'c.article_id', 'a.article_id')
-      .where('a.user_id', '=', authorId.toString())
-      .where('a.status', '!=', ARTICLE_STATUS.deleted)
-    for (const term of terms) {
-      const pattern = literal(term)
-      query = query.where((eb) => eb.or([like('a.title', pattern), like('c.content', pattern)]))
-    }
-    return query
+  let query = db
+    .selectFrom('news_article_basic as a')
+    .innerJoin('news_article_content as c', 'c.article_id', 'a.article_id')
+    .where('a.user_id', '=', authorId.toString())
+    .where('a.status', '!=', ARTICLE_STATUS.deleted)
+  for (const term of terms) {
+    const pattern = literal(term)
+    query = query.where((eb) => eb.or([like('a.title', pattern), like('c.content', pattern)]))
   }
-  const count = await base()
-    .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirstOrThrow()
-  const rows = await base()
-    .select(['a.article_id', 'a.title', 'a.status', 'a.cover', 'a.create_time', 'a.allow_comment'])
-    .orderBy('a.article_id', 'desc')
-    .offset(offset)
-    .limit(limit)
-    .execute()
-  return {
-    total: toInt(count.n),
-    rows: rows.map((row) => ({
-      id: toId(row.article_id),
-      title: row.title,
-      status: toInt(row.status),
-      cover: row.cover,
-      createTime: row.create_time,
-      allowComment: toInt(row.allow_comment) === 1,
-      fansCommentCount: 0,
-      repostCount: 0,
-    })),
-  }
+  const { rows, total } = await countAndPage(
+    query,
+    (query) => query.select(LIST_COLUMNS).orderBy('a.article_id', 'desc'),
+    { offset, limit },
+  )
+  return { total, rows: rows.map(toRow) }
 }

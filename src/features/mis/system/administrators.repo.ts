@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, sqlDateTime, toId, toInt } from '../../../infra/db/values.js'
 import { contains } from '../mis.schemas.js'
-import { countAndPage } from '../paging.js'
+import { countAndPage } from '../../../infra/db/paging.js'
 
 const COLUMNS = [
   'a.administrator_id',

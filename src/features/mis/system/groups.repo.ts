@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { sqlDateTime, toId, toInt } from '../../../infra/db/values.js'
 import { contains } from '../mis.schemas.js'
-import { countAndPage } from '../paging.js'
+import { countAndPage } from '../../../infra/db/paging.js'
 
 /** The name of the seeded group that holds every permission. */
 export const SUPER_GROUP = '超级管理员'

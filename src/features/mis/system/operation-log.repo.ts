@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, toId } from '../../../infra/db/values.js'
 import { contains } from '../mis.schemas.js'
-import { countAndPage } from '../paging.js'
+import { countAndPage } from '../../../infra/db/paging.js'
 
 /** Who did it, from where. */
 export interface Actor {

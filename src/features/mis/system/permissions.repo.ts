@@ -3,7 +3,7 @@ import type { Database } from '../../../infra/db/schema.js'
 import { sqlDateTime, toId } from '../../../infra/db/values.js'
 import { toPermissionItem } from '../access/permission-tree.js'
 import { contains } from '../mis.schemas.js'
-import { countAndPage } from '../paging.js'
+import { countAndPage } from '../../../infra/db/paging.js'
 
 const COLUMNS = ['permission_id', 'name', 'type', 'parent_id', 'code', 'sequence'] as const
 

@@ -1,13 +1,13 @@
 import { sql, type SelectQueryBuilder } from 'kysely'
-import { toInt } from '../../infra/db/values.js'
+import { toInt } from './values.js'
 
 /**
- * How many rows the filtered `query` has, and one page of them as `select` shapes and orders
- * them (the two queries every admin list runs).
+ * How many rows the filtered `query` has, and one page of them as `select` joins, shapes and
+ * orders them (the two queries every paged list runs).
  */
-export async function countAndPage<DB, TB extends keyof DB, O>(
+export async function countAndPage<DB, TB extends keyof DB, SDB, STB extends keyof SDB, O>(
   query: SelectQueryBuilder<DB, TB, object>,
-  select: (query: SelectQueryBuilder<DB, TB, object>) => SelectQueryBuilder<DB, TB, O>,
+  select: (query: SelectQueryBuilder<DB, TB, object>) => SelectQueryBuilder<SDB, STB, O>,
   page: { offset: number; limit: number },
 ): Promise<{ rows: O[]; total: number }> {
   const count = await query.select(sql<number>`COUNT(*)`.as('n')).executeTakeFirst()
