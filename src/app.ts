@@ -55,6 +55,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     schemaController,
+    // A request that reached a process as it stops is answered, not refused with 503: a reload
+    // of cluster workers (one listening socket) hands a few connections to a closing worker.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>()
   const sealRoutes = answerWrongMethods(app)
 

@@ -1,3 +1,4 @@
+import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from './config.js'
@@ -29,6 +30,8 @@ describe('loadConfig', () => {
       logLevel: 'info',
       datacenterId: 0,
       workerId: 0,
+      workers: 1,
+      workerIndex: 0,
       cacheEnabled: true,
       uploadMaxBytes: 5 * 1024 * 1024,
       trustProxy: false,
@@ -114,6 +117,16 @@ describe('loadConfig', () => {
     })
   })
 
+  it('reads WORKERS, auto as one per core, and refuses several workers without Redis', () => {
+    const redis = { REDIS_URL: 'redis://cache:6379' }
+    expect(loadConfig({ NODE_ENV: 'test' }).workers).toBe(1)
+    expect(loadConfig({ NODE_ENV: 'test', WORKERS: '4', ...redis }).workers).toBe(4)
+    expect(loadConfig({ NODE_ENV: 'test', WORKERS: 'auto', ...redis }).workers).toBe(
+      Math.min(os.availableParallelism(), 32),
+    )
+    expect(configError({ WORKERS: '2' }).message).toContain('WORKERS=2 needs REDIS_URL')
+  })
+
   it('names every bad variable in one error', () => {
     const error = configError({ PORT: '70000', REDIS_URL: 'http://cache:6379', LOG_LEVEL: 'loud' })
     expect(error.problems).toHaveLength(3)
@@ -135,6 +148,9 @@ describe('loadConfig', () => {
     ['RECO_GRPC_URL', 'reco'],
     ['RECO_PORT', '65536'],
     ['RECO_DEADLINE_MS', '5'],
+    ['WORKERS', '0'],
+    ['WORKERS', '33'],
+    ['WORKERS', 'many'],
   ])('rejects %s=%s', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(name)
   })

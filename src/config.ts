@@ -1,3 +1,4 @@
+import os from 'node:os'
 import path from 'node:path'
 import { Cron } from 'croner'
 import { cronVariable, JOB_NAMES, JOB_SCHEDULES, type JobName } from './jobs/names.js'
@@ -31,6 +32,10 @@ export interface Config {
   readonly logLevel: string
   readonly datacenterId: number
   readonly workerId: number
+  /** HTTP worker processes of `serve` (node:cluster); 1 runs the API in the main process. */
+  readonly workers: number
+  /** This process's place among the workers (0 outside cluster mode); set by the primary. */
+  readonly workerIndex: number
   /** `false` turns the cache off (benchmarks compare with it). */
   readonly cacheEnabled: boolean
   readonly uploadMaxBytes: number
@@ -160,6 +165,14 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`)
   }
   const host = text('HOST') ?? '0.0.0.0'
+  const workers = workerCount(text('WORKERS'), problems)
+  if (workers > 1 && redisUrl === undefined) {
+    problems.push(
+      `WORKERS=${workers} needs REDIS_URL: without Redis each worker would keep its own cache, ` +
+        'rate limits and socket rooms (stale reads after writes, pushes lost between workers). ' +
+        'Run one worker, or set REDIS_URL.',
+    )
+  }
   const publicUrl = url('PUBLIC_URL', ['http:', 'https:']) ?? `http://127.0.0.1:${port}/`
 
   const config: Config = {
@@ -180,6 +193,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     datacenterId: int('DATACENTER_ID', 0, 0, 31),
     workerId: int('WORKER_ID', 0, 0, 31),
+    workers,
+    workerIndex: int('HEADLINE_WORKER_INDEX', 0, 0, 31),
     cacheEnabled: flag('CACHE_ENABLED', true),
     uploadMaxBytes: int('UPLOAD_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     trustProxy: flag('TRUST_PROXY', false),
@@ -206,6 +221,17 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)
+}
+
+// `auto`: one worker per core; 32 at most, the Snowflake worker ids of one datacenter.
+function workerCount(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined) return 1
+  const count = raw.toLowerCase() === 'auto' ? Math.min(os.availableParallelism(), 32) : Number(raw)
+  if (!Number.isInteger(count) || count < 1 || count > 32) {
+    problems.push(`WORKERS must be auto or an integer from 1 to 32, got "${raw}"`)
+    return 1
+  }
+  return count
 }
 
 function jobsTimezone(zone: string, problems: string[]): string {

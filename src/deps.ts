@@ -12,6 +12,7 @@ import {
 import { createCache, type Cache } from './infra/cache/cache.js'
 import { openDatabases, type Databases, type QueryObserver } from './infra/db/database.js'
 import { Snowflake } from './infra/ids/snowflake.js'
+import { leaseWorkerId, type WorkerLease } from './infra/ids/worker-lease.js'
 import { createMetrics, type Metrics } from './infra/metrics.js'
 import {
   connectRedis,
@@ -96,6 +97,11 @@ export interface DepsOptions {
   log: Logger
   /** Extra observer of executed SQL (tests count queries with it). */
   observeQuery?: QueryObserver
+  /**
+   * With Redis, lease the Snowflake worker id (WORKER_ID + worker index first) instead of trusting
+   * the configuration: for processes that mint ids while others run (`serve`).
+   */
+  leaseWorkerId?: boolean
 }
 
 /** The one place that turns configuration into backends: unset URLs mean embedded ones. */
@@ -125,6 +131,12 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     redis.on('error', (error: Error) => log.warn({ err: error.message }, 'redis error'))
     if (!(await connectRedis(redis))) log.warn('redis unreachable at start; retrying in background')
   }
+  const ids = new Snowflake(config.datacenterId, config.workerId)
+  let lease: WorkerLease | undefined
+  if (redis && options.leaseWorkerId) {
+    const preferred = (config.workerId + config.workerIndex) % 32
+    lease = await leaseWorkerId(redis, ids, { preferred, log })
+  }
   const jwtSecret = resolveJwtSecret(config, log)
   const traceLog = fileTraceLog(path.join(config.dataDir, 'logs'))
   const cache = createCache({
@@ -149,7 +161,7 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     notifications: localNotifications(),
     traceLog,
     storage: await createStorage(config, log),
-    ids: new Snowflake(config.datacenterId, config.workerId),
+    ids,
     sms: config.sms
       ? tencentSmsSender(config.sms, log)
       : outboxSmsSender(path.join(config.dataDir, 'sms-outbox.txt'), log),
@@ -179,6 +191,8 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     articleEvents: events,
     userSockets: sockets,
     async close() {
+      // First: the cache's close quits the shared Redis connection.
+      await lease?.release()
       await cluster?.close().catch(() => undefined)
       await sockets.close().catch(() => undefined)
       await recommender.close?.().catch(() => undefined)

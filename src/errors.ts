@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { schemaErrorText } from './http/schema-errors.js'
 import { isDatabaseUnavailable } from './infra/db/errors.js'
+import { WorkerIdUnavailableError } from './infra/ids/snowflake.js'
 
 /** An error meant for the client: status and the original's `message` (a text, or field → text). */
 export class AppError extends Error {
@@ -63,8 +64,8 @@ export function replyWithError(error: FastifyError, request: FastifyRequest, rep
     // Werkzeug answers every unreadable body with its bare 400, also for a media type (415 here).
     return reply.status(message === BAD_REQUEST ? 400 : status).send({ message })
   }
-  if (isDatabaseUnavailable(error)) {
-    request.log.warn({ err: error }, 'database unavailable')
+  if (isDatabaseUnavailable(error) || error instanceof WorkerIdUnavailableError) {
+    request.log.warn({ err: error }, 'database or id lease unavailable')
     return reply
       .status(503)
       .header('retry-after', String(RETRY_AFTER_SECONDS))

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster'
 import { parseArgs } from 'node:util'
 import closeWithGrace from 'close-with-grace'
 import { pino, type Logger } from 'pino'
@@ -16,9 +17,11 @@ import { seedDemo } from './seed/demo.js'
 import { USER_USAGE, userCommand } from './cli/user.js'
 import { adminCommand } from './cli/admin.js'
 import { purgeExpiredState } from './infra/store/purge.js'
+import { runPrimary } from './cluster/primary.js'
 
 const USAGE = `usage: headline <command>
   serve     start the HTTP API and its Socket.IO server (embedded mode migrates and seeds itself)
+            (--workers N|auto forks N HTTP workers on one port; SIGHUP reloads them one by one)
   im        start only the Socket.IO server (chat, notifications; with REDIS_URL, API nodes reach it)
   reco      start only the gRPC recommender (UserRecommend, health) on RECO_PORT
   migrate   bring the database schema up to date
@@ -29,25 +32,42 @@ ${USER_USAGE}
   admin     admin create --account <a> --password <p> [--name <n>]: a super administrator
 ${JOBS_USAGE}`
 
-async function main(command: string, args: string[], articles: number | undefined): Promise<void> {
-  const config = loadConfig()
+async function main(
+  command: string,
+  args: string[],
+  options: { articles: number | undefined; workers: string | undefined },
+): Promise<void> {
+  const { articles, workers } = options
+  const config = loadConfig(
+    workers === undefined ? process.env : { ...process.env, WORKERS: workers },
+  )
   const log = pino({ level: config.logLevel })
-  const deps = await createDeps(config, { log })
+  const primary = command === 'serve' && config.workers > 1 && cluster.isPrimary
+  // The primary mints no ids; each worker (or a lone `serve`) leases its own.
+  const deps = await createDeps(config, { log, leaseWorkerId: command === 'serve' && !primary })
   const embedded = config.databaseUrl === undefined
+  // Workers find the schema and demo data their primary prepared.
+  const setUp = cluster.isPrimary
 
   if (
     command === 'migrate' ||
     command === 'seed' ||
-    (embedded && ['serve', 'jobs'].includes(command))
+    (embedded && setUp && ['serve', 'jobs'].includes(command))
   ) {
     const applied = await migrateToLatest(deps.db.write)
     if (applied.length > 0) log.info({ applied }, 'migrations applied')
   }
-  if (command === 'seed' || (command === 'serve' && embedded)) {
+  if (command === 'seed' || (command === 'serve' && embedded && setUp)) {
     if (await seedDemo(deps, { articles })) log.info('demo data loaded')
   }
   if (command === 'serve' && !config.redisUrl)
     log.info(await purgeExpiredState(deps.db.write), 'expired rows of the embedded stores purged')
+  if (primary) {
+    await deps.close()
+    return runPrimary({ workers: config.workers, log })
+  }
+  // The primary's signal: a worker ignores a hang-up sent to the whole process group.
+  if (cluster.isWorker) process.on('SIGHUP', () => undefined)
   if (command === 'reco') return serveReco(deps, log)
   if (command === 'user')
     return void (process.exitCode = await userCommand(deps, args).finally(() => deps.close()))
@@ -93,19 +113,22 @@ function warnAboutDemoSettings(config: Config, log: Logger) {
 if (process.argv[2] === 'admin') process.exit(await adminCommand(process.argv.slice(3)))
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { articles: { type: 'string' } },
+  options: { articles: { type: 'string' }, workers: { type: 'string' } },
 })
 const command = positionals[0] ?? 'serve'
 const articles = values.articles === undefined ? undefined : Number(values.articles)
 if (
   !['serve', 'im', 'reco', 'migrate', 'seed', 'reindex', 'user', 'jobs'].includes(command) ||
   (command === 'jobs' && !validJobsArgs(positionals.slice(1))) ||
-  (articles !== undefined && !(Number.isInteger(articles) && articles > 0))
+  (articles !== undefined && !(Number.isInteger(articles) && articles > 0)) ||
+  (values.workers !== undefined && command !== 'serve')
 ) {
   console.error(USAGE)
   process.exit(2)
 }
-main(command, positionals.slice(1), articles).catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error)
-  process.exit(1)
-})
+main(command, positionals.slice(1), { articles, workers: values.workers }).catch(
+  (error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : error)
+    process.exit(1)
+  },
+)

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster'
 import type { Server as HttpServer } from 'node:http'
 import { Server, type DefaultEventsMap, type Socket } from 'socket.io'
 import type { Deps } from '../deps.js'
@@ -81,6 +82,9 @@ export async function attachRealtime(
     // As the API: any origin. socket.io-client 2 sends credentials on polling by default.
     cors: { origin: true, credentials: true },
     maxHttpBufferSize: limits.maxPacketBytes,
+    // Workers sharing a port get connections round-robin: a polling session's next request would
+    // reach another worker, so cluster workers speak websocket only (`im` processes do both).
+    ...(cluster.isWorker ? { transports: ['websocket' as const] } : {}),
     parser: socketParser,
     ...(bridge ? { adapter: bridge.adapter } : {}),
   })

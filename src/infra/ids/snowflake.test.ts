@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { ClockMovedBackwardsError, Snowflake, snowflakeTime, TWEPOCH } from './snowflake.js'
+import {
+  ClockMovedBackwardsError,
+  Snowflake,
+  snowflakeTime,
+  TWEPOCH,
+  WorkerIdUnavailableError,
+} from './snowflake.js'
 
 describe('Snowflake', () => {
   it('lays out time, datacenter, worker and sequence like the original', () => {
@@ -47,5 +53,16 @@ describe('Snowflake', () => {
 
   it('rejects out-of-range node ids', () => {
     expect(() => new Snowflake(32, 0)).toThrow(RangeError)
+  })
+
+  it('mints with a leased worker id only until the lease ends, then with the next lease', () => {
+    let ms = 1_700_000_000_000
+    const ids = new Snowflake(1, 0, () => ms)
+    ids.useWorker(9, ms + 1000)
+    expect((ids.nextId() >> 12n) & 31n).toBe(9n)
+    ms += 1000
+    expect(() => ids.nextId()).toThrow(WorkerIdUnavailableError)
+    ids.useWorker(4, ms + 1000)
+    expect((ids.nextId() >> 12n) & 31n).toBe(4n)
   })
 })
