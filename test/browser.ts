@@ -3,7 +3,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
+import { afterAll, beforeAll } from 'vitest'
 import { buildTestApp, type TestApp, type TestAppOptions } from './app.js'
+import { createSuperAdmin, SUPER } from './console-fixtures.js'
 
 // Callbacks below run in the page; the suite is compiled without the DOM library.
 declare const document: any
@@ -166,6 +168,38 @@ export async function signInThroughPage(
   await page.type('input[name=password]', password)
   await page.click('[data-test=login-submit]')
   await page.waitForSelector('.el-menu')
+}
+
+/** A server with the built console and the super administrator, and a browser, for one suite. */
+export interface ConsoleSuite {
+  t: TestApp & { url: string }
+  browser: Browser
+  /** A new page signed in as `who` (the super administrator unless told). */
+  signedIn(who?: { account: string; password: string }): ReturnType<typeof openPage>
+}
+
+/**
+ * Starts the suite's server and browser before its tests (then runs `setup`, e.g. to seed data)
+ * and closes both after them.
+ */
+export function consoleSuite(setup?: (suite: ConsoleSuite) => Promise<void>): ConsoleSuite {
+  const suite = {
+    async signedIn(who = SUPER) {
+      const opened = await openPage(suite.browser, suite.t.url)
+      await signInThroughPage(opened.page, suite.t.url, who.account, who.password)
+      return opened
+    },
+  } as ConsoleSuite
+  beforeAll(async () => {
+    ;[suite.t, suite.browser] = await Promise.all([startServer(), launchBrowser()])
+    await createSuperAdmin(suite.t)
+    await setup?.(suite)
+  }, 180_000)
+  afterAll(async () => {
+    await suite.browser?.close()
+    await suite.t?.close()
+  })
+  return suite
 }
 
 /** Goes to a console page through its menu entry and waits for its title. */

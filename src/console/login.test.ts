@@ -1,16 +1,6 @@
-import type { Browser } from 'puppeteer-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestApp } from '../../test/app.js'
-import {
-  hasChromium,
-  launchBrowser,
-  openMenu,
-  openPage,
-  screenshot,
-  signInThroughPage,
-  startServer,
-} from '../../test/browser.js'
-import { createSuperAdmin, SUPER } from '../../test/console-fixtures.js'
+import { describe, expect, it } from 'vitest'
+import { consoleSuite, hasChromium, openMenu, openPage, screenshot } from '../../test/browser.js'
+import { SUPER } from '../../test/console-fixtures.js'
 
 // Callbacks below run in the page; the suite is compiled without the DOM library.
 declare const document: any
@@ -19,18 +9,10 @@ declare const sessionStorage: any
 const KEY = 'headline.admin.session'
 
 describe.skipIf(!hasChromium)('admin console in a browser: login and session', () => {
-  let t: TestApp & { url: string }
-  let browser: Browser
-  beforeAll(async () => {
-    ;[t, browser] = await Promise.all([startServer(), launchBrowser()])
-    await createSuperAdmin(t)
-  }, 180_000)
-  afterAll(async () => {
-    await browser?.close()
-    await t?.close()
-  })
+  const suite = consoleSuite()
 
   it('loads every asset from the server without CSP violations and shows refused logins in place', async () => {
+    const { t, browser } = suite
     const { page, problems } = await openPage(browser, t.url)
     const reply = await page.goto(`${t.url}/admin/`, { waitUntil: 'networkidle0' })
     expect(reply?.headers()['content-security-policy']).toContain("script-src 'self'")
@@ -57,8 +39,8 @@ describe.skipIf(!hasChromium)('admin console in a browser: login and session', (
   })
 
   it('keeps the session across a reload, refreshes a spoiled token, and signs out', async () => {
-    const { page, problems } = await openPage(browser, t.url)
-    await signInThroughPage(page, t.url, SUPER.account, SUPER.password)
+    const { t } = suite
+    const { page, problems } = await suite.signedIn()
     const menu = await page.$$eval('.el-menu-item', (items) =>
       items.map((i) => i.textContent?.trim()),
     )

@@ -1,24 +1,13 @@
-import type { Browser } from 'puppeteer-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestApp } from '../../test/app.js'
+import { describe, expect, it } from 'vitest'
 import {
-  hasChromium,
-  launchBrowser,
-  openMenu,
-  openPage,
-  screenshot,
-  signInThroughPage,
-  startServer,
-  waitForText,
   clickText,
+  consoleSuite,
+  hasChromium,
+  openMenu,
+  screenshot,
+  waitForText,
 } from '../../test/browser.js'
-import {
-  createSuperAdmin,
-  misCall,
-  misToken,
-  submitThroughMp,
-  SUPER,
-} from '../../test/console-fixtures.js'
+import { misCall, misToken, submitThroughMp, SUPER } from '../../test/console-fixtures.js'
 
 const READER = { account: 'reader01', password: 'reader2024pass' }
 const TITLE = '只读管理员看到的待审核文章'
@@ -37,11 +26,7 @@ function idsFor(tree: any[], codes: string[]): number[] {
 }
 
 describe.skipIf(!hasChromium)('admin console in a browser: permissions and the other pages', () => {
-  let t: TestApp & { url: string }
-  let browser: Browser
-  beforeAll(async () => {
-    ;[t, browser] = await Promise.all([startServer(), launchBrowser()])
-    await createSuperAdmin(t)
+  const suite = consoleSuite(async ({ t }) => {
     await submitThroughMp(t, [{ title: TITLE, content: '<p>正文</p>' }])
     const token = await misToken(t)
     const login = await t.app.inject({
@@ -63,15 +48,10 @@ describe.skipIf(!hasChromium)('admin console in a browser: permissions and the o
       group_id: group.body.data.group_id,
     })
     expect(created.status).toBe(201)
-  }, 180_000)
-  afterAll(async () => {
-    await browser?.close()
-    await t?.close()
   })
 
   it('gives an administrator without the review permission the list but none of the review actions', async () => {
-    const { page, problems } = await openPage(browser, t.url)
-    await signInThroughPage(page, t.url, READER.account, READER.password)
+    const { page, problems } = await suite.signedIn(READER)
     const menu = await page.$$eval('.el-menu-item', (items) =>
       items.map((i) => i.textContent?.trim()),
     )
@@ -88,8 +68,7 @@ describe.skipIf(!hasChromium)('admin console in a browser: permissions and the o
   })
 
   it('shows every other page to the super administrator', async () => {
-    const { page, problems } = await openPage(browser, t.url)
-    await signInThroughPage(page, t.url, SUPER.account, SUPER.password)
+    const { page, problems } = await suite.signedIn()
     const pages: [string, string, string][] = [
       ['认证审核', 'legalizes', ''],
       ['频道管理', 'channels', '[data-test=channels] .el-table__body tr'],

@@ -1,25 +1,14 @@
-import type { Browser } from 'puppeteer-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestApp } from '../../test/app.js'
+import { describe, expect, it } from 'vitest'
 import {
   clickText,
+  consoleSuite,
   hasChromium,
-  launchBrowser,
   nextMessage,
   openMenu,
-  openPage,
   screenshot,
-  signInThroughPage,
-  startServer,
   waitForText,
 } from '../../test/browser.js'
-import {
-  createSuperAdmin,
-  misCall,
-  misToken,
-  submitThroughMp,
-  SUPER,
-} from '../../test/console-fixtures.js'
+import { misCall, misToken, submitThroughMp } from '../../test/console-fixtures.js'
 
 // Callbacks below run in the page; the suite is compiled without the DOM library.
 declare const document: any
@@ -29,14 +18,10 @@ const REJECT = '含有违禁词的待驳回稿件'
 const WORD = '违禁词'
 
 describe.skipIf(!hasChromium)('admin console in a browser: dashboard and review', () => {
-  let t: TestApp & { url: string }
-  let browser: Browser
   let token: string
   let ids: string[]
   let channelId: number
-  beforeAll(async () => {
-    ;[t, browser] = await Promise.all([startServer(), launchBrowser()])
-    await createSuperAdmin(t)
+  const suite = consoleSuite(async ({ t }) => {
     token = await misToken(t)
     expect(
       (
@@ -53,15 +38,11 @@ describe.skipIf(!hasChromium)('admin console in a browser: dashboard and review'
         content: `<p>这段文字里有一个${WORD}，还有<script>alert(1)</script>脚本。</p>`,
       },
     ]))
-  }, 180_000)
-  afterAll(async () => {
-    await browser?.close()
-    await t?.close()
   })
 
   it('signs in and draws the dashboard charts with the review backlog', async () => {
-    const { page, problems } = await openPage(browser, t.url)
-    await signInThroughPage(page, t.url, SUPER.account, SUPER.password)
+    const { t } = suite
+    const { page, problems } = await suite.signedIn()
     await waitForText(page, '概览', 'h2.page-title')
     // ECharts drew into both chart canvases (they have pixels, not only a size).
     await page.waitForFunction(
@@ -87,8 +68,8 @@ describe.skipIf(!hasChromium)('admin console in a browser: dashboard and review'
   })
 
   it('previews the sanitised article with its sensitive words marked, approves one and rejects one with a reason', async () => {
-    const { page, problems } = await openPage(browser, t.url)
-    await signInThroughPage(page, t.url, SUPER.account, SUPER.password)
+    const { t } = suite
+    const { page, problems } = await suite.signedIn()
     await openMenu(page, '内容审核')
     await waitForText(page, REJECT, '[data-test=articles]')
     await screenshot(page, 'review')

@@ -1,19 +1,13 @@
-import type { Browser } from 'puppeteer-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestApp } from '../../test/app.js'
+import { describe, expect, it } from 'vitest'
 import {
   clickText,
+  consoleSuite,
   hasChromium,
-  launchBrowser,
   nextMessage,
   openMenu,
-  openPage,
   screenshot,
-  signInThroughPage,
-  startServer,
   waitForText,
 } from '../../test/browser.js'
-import { createSuperAdmin, SUPER } from '../../test/console-fixtures.js'
 import { login } from '../../test/login.js'
 
 // Callbacks below run in the page; the suite is compiled without the DOM library.
@@ -22,23 +16,14 @@ declare const document: any
 const MOBILE = '13700001234'
 
 describe.skipIf(!hasChromium)('admin console in a browser: users', () => {
-  let t: TestApp & { url: string }
-  let browser: Browser
-  beforeAll(async () => {
-    ;[t, browser] = await Promise.all([startServer(), launchBrowser()])
-    await createSuperAdmin(t)
-  }, 180_000)
-  afterAll(async () => {
-    await browser?.close()
-    await t?.close()
-  })
+  const suite = consoleSuite()
 
   it('freezes a user with 冻结, and their app token is refused on the next request', async () => {
+    const { t } = suite
     const user = await login(t.app, MOBILE)
     expect((await t.app.inject({ url: '/v1_0/user', headers: user.auth })).statusCode).toBe(200)
 
-    const { page, problems } = await openPage(browser, t.url)
-    await signInThroughPage(page, t.url, SUPER.account, SUPER.password)
+    const { page, problems } = await suite.signedIn()
     await openMenu(page, '用户管理')
     await page.type('.toolbar input', MOBILE)
     await page.click('[data-test=user-search]')
