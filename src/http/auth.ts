@@ -1,9 +1,4 @@
-import type {
-  FastifyInstance,
-  FastifyRequest,
-  onRequestAsyncHookHandler,
-  preHandlerAsyncHookHandler,
-} from 'fastify'
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import { AppError, NOT_FOUND } from '../errors.js'
 import type { TokenClaims, TokenService } from '../features/auth/tokens.js'
 import { isDeviceId } from '../infra/ids/device-id.js'
@@ -32,8 +27,8 @@ declare module 'fastify' {
     requireUser: onRequestAsyncHookHandler
     /** onRequest guard: anonymous, or a valid (access or refresh) token of an enabled user. */
     optionalUser: onRequestAsyncHookHandler
-    /** preHandler: an mp token (`verified: true`) of an enabled user (`verify_required`). */
-    requireVerified: preHandlerAsyncHookHandler
+    /** onRequest guard: an mp token (`verified: true`) of an enabled user (`verify_required`). */
+    requireVerified: onRequestAsyncHookHandler
   }
 }
 
@@ -62,6 +57,7 @@ export function registerAuth(
     await checkUser(request, claims)
   })
   app.decorate('requireVerified', async (request: FastifyRequest) => {
+    refuseUnmatchedPath(request)
     const { claims } = request.caller
     if (!claims) throw new AppError(401, 'User must be authorized.')
     if (claims.refresh) throw new AppError(403, 'Do not use refresh token.')
@@ -79,7 +75,7 @@ export function registerAuth(
 
 // Flask's URL converters refuse a path before any view decorator runs: its 404 comes before auth,
 // although the guards run as onRequest hooks, ahead of Fastify's own params validation.
-function refuseUnmatchedPath(request: FastifyRequest) {
+export function refuseUnmatchedPath(request: FastifyRequest) {
   const validate = request.getValidationFunction('params')
   if (validate && !validate(request.params)) throw new AppError(404, NOT_FOUND)
 }

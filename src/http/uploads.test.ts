@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../test/app.js'
-import { login } from '../../test/login.js'
+import { bearer, login } from '../../test/login.js'
+import { adminWith } from '../../test/mis.js'
 import { NOT_FOUND } from '../errors.js'
 
 const UPLOADS = 'http://headline.test/uploads/'
@@ -88,6 +89,44 @@ describe('uploads', () => {
       }
     },
   )
+
+  it('shows ID-card images to administrators allowed to see them, through the URL the review gives', async () => {
+    const owner = await login(t.app, '13700000045')
+    const other = await login(t.app, '13700000046')
+    const bytes = Buffer.concat([POLYGLOT, Buffer.from('admin')])
+    expect((await upload(owner.auth, 'id_card_front', bytes)).statusCode).toBe(201)
+    await t.deps.db.write
+      .insertInto('user_legalize_log')
+      .values({ user_id: owner.userId.toString(), type: 1, status: 1, qualification_id: '0' })
+      .execute()
+    const { legalize_id } = await t.deps.db.write
+      .selectFrom('user_legalize_log')
+      .select('legalize_id')
+      .where('user_id', '=', owner.userId.toString())
+      .executeTakeFirstOrThrow()
+    const reviewer = await adminWith(t, ['legalize-get', 'legalize-id-card-get'])
+    const blind = await adminWith(t, ['legalize-get', 'legalize-list-get'])
+    const refresh = await t.deps.adminTokens.sign(
+      { administratorId: reviewer.id, refresh: true },
+      60,
+    )
+
+    const review = await t.app.inject({
+      url: `/mis/v1_0/legalizes/${legalize_id}`,
+      headers: reviewer.auth,
+    })
+    const path = pathOf(review.json().data.user_profile.id_card_front)
+    expect(path).toMatch(new RegExp(`^/uploads/private/${owner.userId}/`))
+    const seen = await t.app.inject({ url: path, headers: reviewer.auth })
+    expect(seen.statusCode).toBe(200)
+    expect(seen.rawPayload).toEqual(bytes)
+    expect(seen.headers['cache-control']).toBe('private, no-store')
+
+    for (const auth of [blind.auth, other.auth, bearer(refresh)]) {
+      const refused = await t.app.inject({ url: path, headers: auth })
+      expect([refused.statusCode, refused.json()]).toEqual([404, { message: NOT_FOUND }])
+    }
+  })
 
   it('stores 30 concurrent uploads of the same bytes, every one of them', async () => {
     const { auth } = await login(t.app, '13700000044')

@@ -4,6 +4,8 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Deps } from '../deps.js'
 import { AppError, NOT_FOUND } from '../errors.js'
+import { adminClaimsOf, isAdminAllowed } from '../features/mis/access/guard.js'
+import { ID_IMAGES_CODE } from '../features/mis/people/legalizes.routes.js'
 import { sniffImage } from '../infra/storage/images.js'
 
 // Uploaded bytes are shown, never run: an image that is also HTML or script (a polyglot) must not
@@ -13,23 +15,28 @@ const UPLOAD_HEADERS = {
   'content-security-policy': "default-src 'none'; img-src 'self'; sandbox",
 }
 
+type UploadDeps = Pick<Deps, 'config' | 'storage' | 'db' | 'adminTokens'>
+
 /**
- * Who may read a private upload of `owner`: the owner. Admins with the permission to review
- * identities get their check here once admin accounts exist.
+ * Who may read a private upload of `owner`: the owner, and administrators allowed to see ID-card
+ * images (`legalize-id-card-get`).
  */
-export function mayReadPrivateUpload(request: FastifyRequest, owner: bigint): boolean {
-  return request.userId === owner
+async function mayReadPrivateUpload(
+  deps: UploadDeps,
+  request: FastifyRequest,
+  owner: bigint,
+): Promise<boolean> {
+  if (request.userId !== null) return request.userId === owner
+  return isAdminAllowed(deps, request, ID_IMAGES_CODE)
 }
 
 /**
  * `/uploads/<key>`: public files from the local upload folder, and private ones
- * (`/uploads/private/<owner>/<file>`, ID-card images) for a logged-in reader allowed to see them.
+ * (`/uploads/private/<owner>/<file>`, ID-card images) for a reader allowed to see them, with their
+ * app or administrator token.
  * Call after the auth guards exist.
  */
-export async function registerUploads(
-  app: FastifyInstance,
-  deps: Pick<Deps, 'config' | 'storage'>,
-): Promise<void> {
+export async function registerUploads(app: FastifyInstance, deps: UploadDeps): Promise<void> {
   await app.register(fastifyStatic, {
     root: path.join(deps.config.dataDir, 'uploads'),
     prefix: '/uploads/',
@@ -48,13 +55,19 @@ export async function registerUploads(
         hide: true,
         params: Type.Object({ owner: Type.String(), file: Type.String() }),
       },
-      onRequest: app.requireUser,
+      // An administrator's token is checked in the handler; any other caller must be a user.
+      onRequest: async (request, reply) => {
+        if (!adminClaimsOf(deps, request)) await app.requireUser.call(app, request, reply)
+      },
     },
     async (request: FastifyRequest, reply: FastifyReply) => {
       const { owner, file } = request.params as { owner: string; file: string }
       const key = `private/${owner}/${file}`
       // Not found, rather than forbidden: others do not learn which files exist.
-      if (!/^[1-9][0-9]{0,18}$/.test(owner) || !mayReadPrivateUpload(request, BigInt(owner))) {
+      if (
+        !/^[1-9][0-9]{0,18}$/.test(owner) ||
+        !(await mayReadPrivateUpload(deps, request, BigInt(owner)))
+      ) {
         throw new AppError(404, NOT_FOUND)
       }
       const data = await deps.storage.readPrivate(key)

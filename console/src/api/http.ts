@@ -100,3 +100,16 @@ export async function api<T>(path: string, options: Options = {}): Promise<T> {
   if (!response.ok) throw new ApiError(response.status, messageOf(body, response.status))
   return ((body as { data?: T } | null)?.data ?? null) as T
 }
+
+/**
+ * A URL an `<img>` can show for `url`. Private images (ID cards) are served only with the
+ * administrator's token, which an `<img>` cannot send: they are fetched here and kept as a local
+ * object URL (release it with `URL.revokeObjectURL`). Any other URL is returned as it is.
+ */
+export async function imageUrl(url: string): Promise<string> {
+  if (!new URL(url, location.origin).pathname.startsWith('/uploads/private/')) return url
+  const token = session.current?.token
+  const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+  if (!response.ok) throw new ApiError(response.status, `图片无法读取（HTTP ${response.status}）`)
+  return URL.createObjectURL(await response.blob())
+}

@@ -48,8 +48,8 @@ const auth = { security: [{ bearer: [] }], tags: ['mp articles'] }
 /** Authors write, list, open, edit, delete and search their own articles. */
 export const mpArticlesRoutes: Feature = async (instance, { deps }) => {
   const app = typed(instance)
-  // Before validation: a caller without a valid mp token learns nothing about the body.
-  const guard = { preValidation: app.requireVerified }
+  // Before the body is read: a caller without a valid mp token costs no parsing.
+  const guard = { onRequest: app.requireVerified }
 
   app.post(
     '/v1_0/articles',

@@ -22,8 +22,8 @@ const NO_PERMISSION = 'User has no permission to delete this comment.'
 /** Authors moderate the comments on their articles: switch, list, reply, delete, pin, like. */
 export const mpCommentsRoutes: Feature = async (instance, { deps }) => {
   const app = typed(instance)
-  // Before validation: a caller without a valid mp token learns nothing about the body.
-  const guard = { preValidation: app.requireVerified }
+  // Before the body is read: a caller without a valid mp token costs no parsing.
+  const guard = { onRequest: app.requireVerified }
 
   app.put(
     '/v1_0/comments/status',

@@ -17,8 +17,8 @@ const Material = Type.Object({ id: Id, url: Type.String(), is_collected: Type.Bo
 /** The author's profile, photo, followers, channels and image library. */
 export const mpUserRoutes: Feature = async (instance, { deps }) => {
   const app = typed(instance)
-  // Before validation: a caller without a valid mp token learns nothing about the body.
-  const guard = { preValidation: app.requireVerified }
+  // Before the body is read: a caller without a valid mp token costs no parsing.
+  const guard = { onRequest: app.requireVerified }
 
   app.get(
     '/v1_0/user/profile',

@@ -2,7 +2,7 @@ import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
 import { isUniqueViolation } from '../../infra/db/errors.js'
 import { sniffImage } from '../../infra/storage/images.js'
-import { DEFAULT_AVATAR_KEY, StorageError } from '../../infra/storage/file-storage.js'
+import { DEFAULT_AVATAR_KEY, StorageError, readerUrl } from '../../infra/storage/file-storage.js'
 import { COUNTERS } from '../../infra/store/counters.js'
 import { cachedAdditionalProfile, cachedUser, forgetUser } from './users.cache.js'
 import { RELATION } from '../social/relations.repo.js'
@@ -131,9 +131,7 @@ export async function updateProfile(deps: Deps, userId: bigint, patch: ProfilePa
     const key = await storeImage(deps, userId, field, data)
     if (field === 'photo') basic.profile_photo = key
     else profile[field] = key
-    // Private keys are served by the app to their owner, whatever the storage behind it.
-    result[field] =
-      field === 'photo' ? deps.storage.url(key) : `${deps.config.publicUrl}uploads/${key}`
+    result[field] = readerUrl(deps.storage, deps.config.publicUrl, key)
   }
   try {
     await updateUser(deps.db.write, userId, basic, profile)

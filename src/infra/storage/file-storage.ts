@@ -53,6 +53,14 @@ export function keyUnder(base: string, url: string): string | null {
 /** The prefix of private keys: `private/<owner id>/<file>`. */
 export const PRIVATE_PREFIX = 'private/'
 
+/**
+ * Where a reader fetches `key`: a private key through the app's checked `/uploads/private/…` route
+ * at `appUrl`, whatever the storage; any other from the storage.
+ */
+export function readerUrl(storage: FileStorage, appUrl: string, key: string): string {
+  return key.startsWith(PRIVATE_PREFIX) ? `${appUrl}uploads/${key}` : storage.url(key)
+}
+
 /** The owner id and file name of a private key, or null when `key` is not a well-formed one. */
 export function parsePrivateKey(key: string): { owner: bigint; file: string } | null {
   const match = /^private\/([1-9][0-9]{0,18})\/([\w-]{1,64}\.[a-z]{2,4})$/.exec(key)

@@ -121,7 +121,7 @@ export async function loginRoutes(instance: FastifyInstance, { deps }: { deps: D
         body: Type.Object({ old_password: Password, password: Password }),
         response: { 201: Message },
       },
-      preHandler: misLogin(deps),
+      onRequest: misLogin(deps),
     },
     async (request, reply) => {
       const { old_password, password } = request.body

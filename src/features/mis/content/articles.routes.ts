@@ -66,7 +66,7 @@ export async function articlesReviewRoutes(instance: FastifyInstance, { deps }: 
         }),
         response: { 200: ListOf('articles', Article) },
       },
-      preHandler: misPermission(deps, 'article-list-get'),
+      onRequest: misPermission(deps, 'article-list-get'),
     },
     async (request) => {
       const q = request.query
@@ -96,7 +96,7 @@ export async function articlesReviewRoutes(instance: FastifyInstance, { deps }: 
         }),
         response: { 201: Message },
       },
-      preHandler: misPermission(deps, 'article-list-put'),
+      onRequest: misPermission(deps, 'article-list-put'),
     },
     async (request, reply) => {
       const { article_ids, status, reject_reason } = request.body
@@ -133,7 +133,7 @@ export async function articlesReviewRoutes(instance: FastifyInstance, { deps }: 
           ),
         },
       },
-      preHandler: misPermission(deps, 'article-get'),
+      onRequest: misPermission(deps, 'article-get'),
     },
     async (request) => {
       const article = await getReviewArticle(

@@ -47,7 +47,7 @@ export async function channelsAdminRoutes(instance: FastifyInstance, { deps }: {
         }),
         response: { 200: ListOf('channels', Channel) },
       },
-      preHandler: misPermission(deps, 'channel-list-get'),
+      onRequest: misPermission(deps, 'channel-list-get'),
     },
     async (request) => {
       const { channel_id, keyword, is_visible, order_by } = request.query
@@ -65,7 +65,7 @@ export async function channelsAdminRoutes(instance: FastifyInstance, { deps }: {
     '/channels',
     {
       schema: { tags, summary: 'Create a channel', body: Body, response: { 201: Ok(Channel) } },
-      preHandler: misPermission(deps, 'channel-list-post'),
+      onRequest: misPermission(deps, 'channel-list-post'),
     },
     async (request, reply) =>
       reply.status(201).send(ok(await createChannel(deps, actorOf(request), input(request.body)))),
@@ -81,7 +81,7 @@ export async function channelsAdminRoutes(instance: FastifyInstance, { deps }: {
         body: Body,
         response: { 201: Ok(Channel) },
       },
-      preHandler: misPermission(deps, 'channel-list-put'),
+      onRequest: misPermission(deps, 'channel-list-put'),
     },
     async (request, reply) => {
       const channel = await editChannel(
@@ -98,7 +98,7 @@ export async function channelsAdminRoutes(instance: FastifyInstance, { deps }: {
     '/channels/:target',
     {
       schema: { tags, summary: 'Delete a channel no article uses', params: Params },
-      preHandler: misPermission(deps, 'channel-list-delete'),
+      onRequest: misPermission(deps, 'channel-list-delete'),
     },
     async (request, reply) => {
       await removeChannel(deps, actorOf(request), idOf(request.params.target))

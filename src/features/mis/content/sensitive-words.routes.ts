@@ -60,7 +60,7 @@ export async function sensitiveWordsRoutes(instance: FastifyInstance, { deps }: 
         }),
         response: { 200: ListOf('words', Word) },
       },
-      preHandler: misPermission(deps, 'sensitive-word-list-get'),
+      onRequest: misPermission(deps, 'sensitive-word-list-get'),
     },
     async (request) => {
       const filter = { word: request.query.word, orderById: request.query.order_by === 'id' }
@@ -72,7 +72,7 @@ export async function sensitiveWordsRoutes(instance: FastifyInstance, { deps }: 
     '/sensitive_words',
     {
       schema: { tags, summary: 'Add a sensitive word', body: Body, response: { 201: Ok(Word) } },
-      preHandler: misPermission(deps, 'sensitive-word-list-post'),
+      onRequest: misPermission(deps, 'sensitive-word-list-post'),
     },
     async (request, reply) => {
       const word = request.body.word.trim()
@@ -90,7 +90,7 @@ export async function sensitiveWordsRoutes(instance: FastifyInstance, { deps }: 
     '/sensitive_words/:target',
     {
       schema: { tags, summary: 'One sensitive word', params: Params, response: { 200: Ok(Word) } },
-      preHandler: misPermission(deps, 'sensitive-word-get'),
+      onRequest: misPermission(deps, 'sensitive-word-get'),
     },
     async (request) => {
       const word = await getWord(deps.db.read, idOf(request.params.target))
@@ -109,7 +109,7 @@ export async function sensitiveWordsRoutes(instance: FastifyInstance, { deps }: 
         body: Body,
         response: { 201: Ok(Word) },
       },
-      preHandler: misPermission(deps, 'sensitive-word-put'),
+      onRequest: misPermission(deps, 'sensitive-word-put'),
     },
     async (request, reply) => {
       const id = idOf(request.params.target)
@@ -136,7 +136,7 @@ export async function sensitiveWordsRoutes(instance: FastifyInstance, { deps }: 
     '/sensitive_words/:target',
     {
       schema: { tags, summary: 'Delete a sensitive word', params: Params },
-      preHandler: misPermission(deps, 'sensitive-word-delete'),
+      onRequest: misPermission(deps, 'sensitive-word-delete'),
     },
     async (request, reply) => {
       const id = idOf(request.params.target)

@@ -4,6 +4,7 @@ import type { Deps } from '../../../deps.js'
 import { AppError } from '../../../errors.js'
 import { typed } from '../../../http/feature.js'
 import { IdInput, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
+import { readerUrl } from '../../../infra/storage/file-storage.js'
 import { accessOf } from '../access/access.repo.js'
 import { adminIdOf, misPermission } from '../access/guard.js'
 import { ListQuery, actorOf, pageOf } from '../mis.schemas.js'
@@ -30,7 +31,7 @@ export async function legalizesRoutes(instance: FastifyInstance, { deps }: { dep
           status: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })),
         }),
       },
-      preHandler: misPermission(deps, 'legalize-list-get'),
+      onRequest: misPermission(deps, 'legalize-list-get'),
     },
     async (request) => {
       const filter = { status: request.query.status, orderById: request.query.order_by === 'id' }
@@ -51,7 +52,7 @@ export async function legalizesRoutes(instance: FastifyInstance, { deps }: { dep
         }),
         response: { 201: Ok(Type.Object({ count: Type.Integer() })) },
       },
-      preHandler: misPermission(deps, 'legalize-list-put'),
+      onRequest: misPermission(deps, 'legalize-list-put'),
     },
     async (request, reply) => {
       const { legalize_ids, status, reject_reason } = request.body
@@ -69,7 +70,7 @@ export async function legalizesRoutes(instance: FastifyInstance, { deps }: { dep
         summary: 'One application; ID images only for administrators holding legalize-id-card-get',
         params: Type.Object({ target: IdParam }),
       },
-      preHandler: misPermission(deps, 'legalize-get'),
+      onRequest: misPermission(deps, 'legalize-get'),
     },
     async (request) => {
       const found = await getLegalize(deps.db.read, requireId(request.params.target, INVALID))
@@ -82,7 +83,9 @@ export async function legalizesRoutes(instance: FastifyInstance, { deps }: { dep
           if (!(field in shown)) continue
           const key = shown[field]
           shown[field] =
-            access?.allowed && typeof key === 'string' && key ? deps.storage.url(key) : null
+            access?.allowed && typeof key === 'string' && key
+              ? readerUrl(deps.storage, deps.config.publicUrl, key)
+              : null
         }
         return shown
       }

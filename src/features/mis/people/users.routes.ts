@@ -51,7 +51,7 @@ export async function usersAdminRoutes(instance: FastifyInstance, { deps }: { de
         }),
         response: { 200: ListOf('users', User) },
       },
-      preHandler: misPermission(deps, 'userlist-get'),
+      onRequest: misPermission(deps, 'userlist-get'),
     },
     async (request) => {
       const { keyword, status, begin, end, order_by } = request.query
@@ -83,7 +83,7 @@ export async function usersAdminRoutes(instance: FastifyInstance, { deps }: { de
         }),
         response: { 201: Ok(User) },
       },
-      preHandler: misPermission(deps, 'userlist-post'),
+      onRequest: misPermission(deps, 'userlist-post'),
     },
     async (request, reply) => {
       const b = request.body
@@ -117,7 +117,7 @@ export async function usersAdminRoutes(instance: FastifyInstance, { deps }: { de
         }),
         response: { 201: Ok(Type.Object({ count: Type.Integer() })) },
       },
-      preHandler: misPermission(deps, 'userlist-put'),
+      onRequest: misPermission(deps, 'userlist-put'),
     },
     async (request, reply) => {
       const ids = request.body.user_ids.map((id) => requireId(id, INVALID))
@@ -135,7 +135,7 @@ export async function usersAdminRoutes(instance: FastifyInstance, { deps }: { de
         params: Type.Object({ target: IdParam }),
         response: { 200: Ok(User) },
       },
-      preHandler: misPermission(deps, 'user-get'),
+      onRequest: misPermission(deps, 'user-get'),
     },
     async (request) => {
       const user = await getUser(deps.db.read, requireId(request.params.target, INVALID))

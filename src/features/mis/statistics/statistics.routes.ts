@@ -57,7 +57,7 @@ export async function statisticsRoutes(instance: FastifyInstance, { deps }: { de
         }),
         response: { 200: Ok(Basic) },
       },
-      preHandler: misPermission(deps, 'statistics-basic-get'),
+      onRequest: misPermission(deps, 'statistics-basic-get'),
     },
     async (request) => {
       const { type, size, begin, end } = request.query
@@ -84,7 +84,7 @@ export async function statisticsRoutes(instance: FastifyInstance, { deps }: { de
           ),
         },
       },
-      preHandler: misPermission(deps, 'statistics-search-get'),
+      onRequest: misPermission(deps, 'statistics-search-get'),
     },
     async (request) => ok(await searchKeywords(deps, today(), pageOf(request.query))),
   )
@@ -99,7 +99,7 @@ export async function statisticsRoutes(instance: FastifyInstance, { deps }: { de
           200: Ok(Type.Object({ search_user_count: Count, count: Count, user_count: Count })),
         },
       },
-      preHandler: misPermission(deps, 'statistics-search-total-get'),
+      onRequest: misPermission(deps, 'statistics-search-total-get'),
     },
     async () => ok(await searchTotals(deps)),
   )
@@ -121,7 +121,7 @@ export async function statisticsRoutes(instance: FastifyInstance, { deps }: { de
           ),
         },
       },
-      preHandler: misPermission(deps, 'statistics-sales-total-get'),
+      onRequest: misPermission(deps, 'statistics-sales-total-get'),
     },
     async () => ok({ area_sales: [], total_money: 0 }),
   )
@@ -150,7 +150,7 @@ export async function statisticsRoutes(instance: FastifyInstance, { deps }: { de
           ),
         },
       },
-      preHandler: misPermission(deps, 'statistics-read-source-total-get'),
+      onRequest: misPermission(deps, 'statistics-read-source-total-get'),
     },
     async () => ok(await readSourceTotals(deps)),
   )

@@ -49,7 +49,7 @@ export async function administratorsRoutes(instance: FastifyInstance, { deps }: 
         }),
         response: { 200: ListOf('administrators', Administrator) },
       },
-      preHandler: misPermission(deps, 'administrator-list-get'),
+      onRequest: misPermission(deps, 'administrator-list-get'),
     },
     async (request) => {
       const { keyword, status, order_by } = request.query
@@ -71,7 +71,7 @@ export async function administratorsRoutes(instance: FastifyInstance, { deps }: 
           ),
         },
       },
-      preHandler: misPermission(deps, 'administrator-list-post'),
+      onRequest: misPermission(deps, 'administrator-list-post'),
     },
     async (request, reply) => {
       const { account, password, name } = request.body
@@ -96,7 +96,7 @@ export async function administratorsRoutes(instance: FastifyInstance, { deps }: 
           administrator_ids: Type.Array(IdInput, { minItems: 1, maxItems: 100 }),
         }),
       },
-      preHandler: misPermission(deps, 'administrator-list-delete'),
+      onRequest: misPermission(deps, 'administrator-list-delete'),
     },
     async (request, reply) => {
       const ids = request.body.administrator_ids.map((id) => requireId(id, INVALID))
@@ -114,7 +114,7 @@ export async function administratorsRoutes(instance: FastifyInstance, { deps }: 
         params: Params,
         response: { 200: Ok(Administrator) },
       },
-      preHandler: misPermission(deps, 'administrator-get'),
+      onRequest: misPermission(deps, 'administrator-get'),
     },
     async (request) => {
       const id = requireId(request.params.target, INVALID)
@@ -145,7 +145,7 @@ export async function administratorsRoutes(instance: FastifyInstance, { deps }: 
         }),
         response: { 201: Ok(Administrator) },
       },
-      preHandler: misPermission(deps, 'administrator-put'),
+      onRequest: misPermission(deps, 'administrator-put'),
     },
     async (request, reply) => {
       const id = requireId(request.params.target, INVALID)
@@ -162,7 +162,7 @@ export async function administratorsRoutes(instance: FastifyInstance, { deps }: 
     '/administrators/:target',
     {
       schema: { tags, summary: 'Delete an administrator', params: Params },
-      preHandler: misPermission(deps, 'administrator-delete'),
+      onRequest: misPermission(deps, 'administrator-delete'),
     },
     async (request, reply) => {
       const id = requireId(request.params.target, INVALID)

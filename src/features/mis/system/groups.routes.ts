@@ -40,7 +40,7 @@ export async function groupsRoutes(instance: FastifyInstance, { deps }: { deps: 
         }),
         response: { 200: ListOf('groups', Group) },
       },
-      preHandler: misPermission(deps, 'group-list-get'),
+      onRequest: misPermission(deps, 'group-list-get'),
     },
     async (request) => {
       const filter = { keyword: request.query.keyword, orderById: request.query.order_by === 'id' }
@@ -62,7 +62,7 @@ export async function groupsRoutes(instance: FastifyInstance, { deps }: { deps: 
         }),
         response: { 200: Ok(Type.Object({ group_id: Id, name: Type.String() })) },
       },
-      preHandler: misPermission(deps, 'group-list-post'),
+      onRequest: misPermission(deps, 'group-list-post'),
     },
     async (request) => {
       const { name, remark, status = 1, permission_ids = [] } = request.body
@@ -84,7 +84,7 @@ export async function groupsRoutes(instance: FastifyInstance, { deps }: { deps: 
           ),
         },
       },
-      preHandler: misPermission(deps, 'group-get'),
+      onRequest: misPermission(deps, 'group-get'),
     },
     async (request) => {
       const id = requireId(request.params.target, INVALID)
@@ -109,7 +109,7 @@ export async function groupsRoutes(instance: FastifyInstance, { deps }: { deps: 
         }),
         response: { 201: Ok(Group) },
       },
-      preHandler: misPermission(deps, 'group-put'),
+      onRequest: misPermission(deps, 'group-put'),
     },
     async (request, reply) => {
       const id = requireId(request.params.target, INVALID)
@@ -123,7 +123,7 @@ export async function groupsRoutes(instance: FastifyInstance, { deps }: { deps: 
     '/groups/:target',
     {
       schema: { tags, summary: 'Delete a group without administrators', params: Params },
-      preHandler: misPermission(deps, 'group-delete'),
+      onRequest: misPermission(deps, 'group-delete'),
     },
     async (request, reply) => {
       await removeGroup(deps, actorOf(request), requireId(request.params.target, INVALID))

@@ -33,7 +33,7 @@ export async function operationLogRoutes(instance: FastifyInstance, { deps }: { 
         }),
         response: { 200: ListOf('operationlogs', Entry) },
       },
-      preHandler: misPermission(deps, 'operationlog-get'),
+      onRequest: misPermission(deps, 'operationlog-get'),
     },
     async (request) => {
       const { keyword, begin, end, order_by } = request.query

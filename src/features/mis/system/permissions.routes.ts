@@ -46,7 +46,7 @@ export async function permissionsRoutes(instance: FastifyInstance, { deps }: { d
         }),
         response: { 200: ListOf('permissions', Permission) },
       },
-      preHandler: misPermission(deps, 'permission-list-get'),
+      onRequest: misPermission(deps, 'permission-list-get'),
     },
     async (request) => {
       const { parent_id, type, keyword } = request.query
@@ -74,7 +74,7 @@ export async function permissionsRoutes(instance: FastifyInstance, { deps }: { d
         }),
         response: { 201: Ok(Permission) },
       },
-      preHandler: misPermission(deps, 'permission-list-post'),
+      onRequest: misPermission(deps, 'permission-list-post'),
     },
     async (request, reply) => {
       const { parent_id = 0, sequence = 0, ...rest } = request.body
@@ -92,7 +92,7 @@ export async function permissionsRoutes(instance: FastifyInstance, { deps }: { d
         params: Params,
         response: { 200: Ok(Permission) },
       },
-      preHandler: misPermission(deps, 'permission-get'),
+      onRequest: misPermission(deps, 'permission-get'),
     },
     async (request) => {
       const permission = await getPermission(
@@ -114,7 +114,7 @@ export async function permissionsRoutes(instance: FastifyInstance, { deps }: { d
         body: Type.Partial(Type.Object(Fields)),
         response: { 201: Ok(Permission) },
       },
-      preHandler: misPermission(deps, 'permission-put'),
+      onRequest: misPermission(deps, 'permission-put'),
     },
     async (request, reply) => {
       const id = requireId(request.params.target, INVALID)
@@ -136,7 +136,7 @@ export async function permissionsRoutes(instance: FastifyInstance, { deps }: { d
         params: Params,
         querystring: Type.Object({ del_children: Type.Optional(Type.Integer({ minimum: 1 })) }),
       },
-      preHandler: misPermission(deps, 'permission-delete'),
+      onRequest: misPermission(deps, 'permission-delete'),
     },
     async (request, reply) => {
       const id = requireId(request.params.target, INVALID)
