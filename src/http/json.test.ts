@@ -27,6 +27,53 @@ describe('parseJson', () => {
     ])
   })
 
+  it('quotes only unsafe integers in value position, around strings, escapes and exponents', () => {
+    const big = '12345678901234567890'
+    expect(
+      parseJson(
+        `{"s":"a ${big} \\"${big}\\" b","n":-${big},"e":[1e${big},-1.5E-${big},2e+${big}],` +
+          `"list":[ ${big} ,-9007199254740992,9007199254740991,-9007199254740991,0],` +
+          `"esc":"\\\\","after":${big},"好":"好${big}","t":[true,null,${big}]}`,
+      ),
+    ).toEqual({
+      s: `a ${big} "${big}" b`,
+      n: `-${big}`,
+      e: [Infinity, -0, Infinity],
+      list: [big, '-9007199254740992', 9007199254740991, -9007199254740991, 0],
+      esc: '\\',
+      after: big,
+      好: `好${big}`,
+      t: [true, null, big],
+    })
+    expect(parseJson(`[${'1234567890123456789,'.repeat(1000)}1]`)).toEqual([
+      ...Array<string>(1000).fill('1234567890123456789'),
+      1,
+    ])
+  })
+
+  it('does not turn invalid text valid by quoting', () => {
+    for (const text of [
+      '{12345678901234567890:1}',
+      '{"a":1,12345678901234567890 :1}',
+      '[012345678901234567890]',
+      '[-012345678901234567890]',
+      '[--12345678901234567890]',
+      '[12345678901234567890-1]',
+      '[.12345678901234567890]',
+      '"12345678901234567890',
+      '["\\"12345678901234567890]',
+    ]) {
+      expect(() => parseJson(text), text).toThrow(SyntaxError)
+    }
+  })
+
+  it('refuses nesting deeper than 512 levels, with or without long integers', () => {
+    for (const tail of ['1', '12345678901234567890']) {
+      expect(parseJson(`${'['.repeat(512)}${tail}${']'.repeat(512)}`)).toBeInstanceOf(Array)
+      expect(() => parseJson(`${'['.repeat(514)}${tail}${']'.repeat(514)}`)).toThrow(SyntaxError)
+    }
+  })
+
   it('refuses prototype keys, also when written with escapes, at any depth', () => {
     for (const text of [
       '{"__proto__":{"x":1}}',

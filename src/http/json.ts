@@ -4,10 +4,10 @@ import { UNREADABLE_BODY } from '../errors.js'
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
-// An integer literal of 16+ digits outside a number's fraction or exponent: it may not fit a double.
-const LONG_INTEGER = /(?<![\d.eE+-])-?\d{16,}(?![\d.eE])/
-const LONG_INTEGERS = new RegExp(LONG_INTEGER.source, 'g')
-const BACKSLASH = 92
+// Only text with 16 digits in a row may hold an integer that does not fit a double.
+const SIXTEEN_DIGITS = /\d{16}/
+const MAX_SAFE_DIGITS = Buffer.from(String(Number.MAX_SAFE_INTEGER))
+const [QUOTE, BACKSLASH, MINUS, PLUS, DOT, COLON, ZERO, NINE] = [34, 92, 45, 43, 46, 58, 48, 57]
 // Deeper nesting is unreadable, as it was for the original (Python's recursion limit is 1000):
 // argument conversion walks values recursively and must not run out of stack.
 const MAX_DEPTH = 512
@@ -18,41 +18,87 @@ const MAX_DEPTH = 512
  * quoting the unsafe integers, so exactness costs one linear scan and nothing more.
  */
 export function parseJson(text: string): unknown {
-  const value: unknown = JSON.parse(LONG_INTEGER.test(text) ? quoteLongIntegers(text) : text)
+  const value: unknown = JSON.parse(SIXTEEN_DIGITS.test(text) ? quoteLongIntegers(text) : text)
   // Walking the parsed value costs per object, not per byte of text (keys may be \u-escaped).
   refuseForbiddenKeys(value)
   return value
 }
 
-// Walks the text string by string (indexOf, linear even for hostile input) and quotes the unsafe
-// integer literals found between strings. Invalid text stays invalid for JSON.parse to refuse.
+// One pass over the UTF-8 bytes (ASCII never occurs inside a multi-byte character), copying them
+// and quoting each integer token that is not safe, in value position. Strings are skipped with
+// indexOf and number tokens read whole, so digits in strings, fractions and exponents stay as they
+// are. Nothing else changes: invalid text stays invalid for JSON.parse to refuse (a quoted key or
+// a leading zero would turn it valid). Bytes rather than string pieces: one copy, no garbage.
 function quoteLongIntegers(text: string): string {
-  const parts: string[] = []
-  let position = 0
-  while (position < text.length) {
-    const open = text.indexOf('"', position)
-    const end = open === -1 ? text.length : open
-    const between = text.slice(position, end)
-    parts.push(LONG_INTEGER.test(between) ? between.replace(LONG_INTEGERS, quoteUnsafe) : between)
-    if (open === -1) break
-    let close = open
-    do close = text.indexOf('"', close + 1)
-    while (close !== -1 && isEscaped(text, close))
-    if (close === -1) close = text.length - 1
-    parts.push(text.slice(open, close + 1))
-    position = close + 1
+  const bytes = Buffer.from(text, 'utf8')
+  const n = bytes.length
+  // Each quoted token has 16+ digits and gains 2 quotes.
+  const out = Buffer.allocUnsafe(n + Math.ceil(n / 8))
+  let written = 0
+  let changed = false
+  let i = 0
+  while (i < n) {
+    const c = bytes[i]!
+    if (c === QUOTE) {
+      const end = afterString(bytes, i)
+      written += bytes.copy(out, written, i, end)
+      i = end
+      continue
+    }
+    if (c !== MINUS && !isDigit(c)) {
+      out[written++] = c
+      i++
+      continue
+    }
+    const start = i
+    if (c === MINUS) i++
+    const digits = i
+    while (i < n && isDigit(bytes[i]!)) i++
+    const end = i
+    // A fraction or an exponent: a double, as JSON.parse reads it (and so did the original).
+    while (i < n && isNumberPart(bytes[i]!)) i++
+    const quote = i === end && isUnsafeInteger(bytes, digits, end) && !beforeColon(bytes, end)
+    if (quote) out[written++] = QUOTE
+    for (let j = start; j < i; j++) out[written++] = bytes[j]!
+    if (quote) out[written++] = QUOTE
+    changed ||= quote
   }
-  return parts.join('')
+  return changed ? out.toString('utf8', 0, written) : text
 }
 
-function isEscaped(text: string, quote: number): boolean {
-  let backslashes = 0
-  while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++
-  return backslashes % 2 === 1
+function isDigit(c: number): boolean {
+  return c >= ZERO && c <= NINE
 }
 
-function quoteUnsafe(token: string): string {
-  return Number.isSafeInteger(Number(token)) ? token : `"${token}"`
+function isNumberPart(c: number): boolean {
+  return isDigit(c) || c === DOT || c === PLUS || c === MINUS || (c | 32) === 101 // e or E
+}
+
+function isUnsafeInteger(bytes: Buffer, digits: number, end: number): boolean {
+  const length = end - digits
+  if (length < 16 || bytes[digits] === ZERO) return false
+  return length > 16 || bytes.compare(MAX_SAFE_DIGITS, 0, 16, digits, end) > 0
+}
+
+function beforeColon(bytes: Buffer, position: number): boolean {
+  let i = position
+  while (i < bytes.length && bytes[i]! <= 32) i++
+  return bytes[i] === COLON
+}
+
+// The position after the string opening at `open` (the end of the text when it is unterminated).
+// indexOf finds the closing quote of a string without escaped quotes; a string with one is walked
+// escape by escape (a run of escaped quotes would otherwise cost a call and a look-back each).
+function afterString(bytes: Buffer, open: number): number {
+  const close = bytes.indexOf(QUOTE, open + 1)
+  if (close === -1) return bytes.length
+  if (bytes[close - 1] !== BACKSLASH) return close + 1
+  for (let i = open + 1; i < bytes.length; i++) {
+    const c = bytes[i]
+    if (c === BACKSLASH) i++
+    else if (c === QUOTE) return i + 1
+  }
+  return bytes.length
 }
 
 function refuseForbiddenKeys(value: unknown): void {
