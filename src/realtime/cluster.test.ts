@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { pino } from 'pino'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, TEST_SMS_CODE, type TestApp } from '../../test/app.js'
 import { TEST_REDIS_URL } from '../../test/env.js'
+import { freePorts } from '../../test/ports.js'
 import { userIdOfToken } from '../../test/login.js'
 import { connect, type Client } from '../../test/sockets.js'
 import { loadConfig } from '../config.js'
@@ -144,19 +144,6 @@ async function login(node: Node, mobile: string) {
 }
 
 /** Distinct free loopback ports (all held open at once, then released). */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, async () => {
-      const server = net.createServer()
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-      return server
-    }),
-  )
-  const ports = servers.map((server) => (server.address() as net.AddressInfo).port)
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))))
-  return ports
-}
-
 async function start(command: 'serve' | 'im', port: number): Promise<Node> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'headline-node-'))
   const env: Record<string, string> = {

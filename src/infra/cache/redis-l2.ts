@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { RedisDriver, redisDriver } from 'bentocache/drivers/redis'
-import type { RedisClient } from '../redis/redis.js'
+import { deleteKeysUnder, type RedisClient } from '../redis/redis.js'
 
 type DriverConfig = ConstructorParameters<typeof RedisDriver>[0]
 
@@ -88,6 +88,13 @@ class GuardedRedisDriver extends RedisDriver {
       this.hooks.onMissedDelete(keys)
       throw error
     }
+  }
+
+  // bentocache's own scanned one node of a Cluster and pipelined UNLINKs across slots.
+  override async clear(): Promise<void> {
+    const connection = this.getConnection()
+    const own = connection.options.keyPrefix ?? ''
+    await deleteKeysUnder(connection, `${own}${this.prefix && `${this.prefix}:`}`)
   }
 
   override namespace(namespace: string): RedisDriver {

@@ -86,19 +86,20 @@ function splitMultiHostUrl(url: string, defaultPort: number) {
 }
 
 /**
- * Deletes every key that starts with `prefix`, the client's own key prefix (test runs and
- * benchmarks clean up after themselves with it). SCAN neither applies nor strips keyPrefix,
- * while DEL adds it again, hence the slicing.
+ * Deletes every key whose stored name starts with `prefix` (the client's own key prefix, or a
+ * longer one), on every primary of a Cluster. SCAN neither applies nor strips keyPrefix, while
+ * DEL adds it again, hence the slicing; one DEL per key, as keys of a Cluster span slots.
  */
 export async function deleteKeysUnder(client: RedisClient, prefix: string): Promise<void> {
   if (client.status !== 'ready') return
   const nodes = client instanceof Cluster ? client.nodes('master') : [client]
+  const own = (client.options.keyPrefix ?? '').length
   for (const node of nodes) {
     let cursor = '0'
     do {
       const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
       cursor = next
-      for (const key of keys) await client.del(key.slice(prefix.length))
+      await Promise.all(keys.map((key) => client.del(key.slice(own))))
     } while (cursor !== '0')
   }
 }

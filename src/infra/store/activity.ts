@@ -73,14 +73,15 @@ export function redisActivity(redis: RedisClient, log: Logger): ActivityStore {
   return {
     async record(event, nowMs = Date.now()) {
       const hour = hourOf(nowMs)
-      const multi = redis.multi()
-      for (const [part, member, op] of increments(event)) {
+      // One transaction per set: the three sets may live in different slots of a Cluster.
+      const writes = increments(event).map(([part, member, op]) => {
         const key = bucket(hour, part)
+        const multi = redis.multi()
         if (op === 'incr') multi.zincrby(key, 1, member)
         else multi.zadd(key, 1, member)
-        multi.expire(key, KEEP_SECONDS)
-      }
-      await multi.exec().catch((error: unknown) => log.warn({ err: error }, 'activity lost'))
+        return multi.expire(key, KEEP_SECONDS).exec()
+      })
+      await Promise.all(writes).catch((error: unknown) => log.warn({ err: error }, 'activity lost'))
     },
     async hour(hour) {
       const [events, users, keywords] = await Promise.all([

@@ -19,23 +19,23 @@ return written`
 
 /** Counters in the original's Redis sorted sets. */
 export function redisCounters(redis: RedisClient): CounterStore {
-  /** ZSCORE of each (counter, member) pair in one round trip; 0 when uncounted. */
-  const scores = async (pairs: readonly (readonly [string, bigint])[]) => {
-    if (pairs.length === 0) return []
-    const pipeline = redis.pipeline()
-    for (const [name, id] of pairs) pipeline.zscore(name, id.toString())
-    const results = (await pipeline.exec()) ?? []
-    return results.map(([error, score]) => {
-      if (error) throw error
-      return Number(score ?? 0)
-    })
-  }
+  const score = async (name: string, id: bigint) =>
+    Number((await redis.zscore(name, id.toString())) ?? 0)
   return {
-    async get(name, id) {
-      return Number((await redis.zscore(name, id.toString())) ?? 0)
+    get: score,
+    /** ZSCOREs of one set pipelined (one key, so one slot of a Cluster); 0 when uncounted. */
+    async getMany(name, ids) {
+      if (ids.length === 0) return []
+      const pipeline = redis.pipeline()
+      for (const id of ids) pipeline.zscore(name, id.toString())
+      const results = (await pipeline.exec()) ?? []
+      return results.map(([error, value]) => {
+        if (error) throw error
+        return Number(value ?? 0)
+      })
     },
-    getMany: (name, ids) => scores(ids.map((id) => [name, id])),
-    getEach: (names, id) => scores(names.map((name) => [name, id])),
+    // Several sets live on several Cluster nodes, which one pipeline cannot reach.
+    getEach: (names, id) => Promise.all(names.map((name) => score(name, id))),
     async incr(name, id, by = 1) {
       return Number(await redis.zincrby(name, by, id.toString()))
     },
