@@ -102,7 +102,14 @@ export function createCache(options: CacheOptions): Cache {
       guard.readGenerations(driver),
     )
     store = store.useL2Layer(l2)
-    if (options.busRedis) store = store.useBus(resilientRedisBus(options.busRedis, options.log))
+    if (options.busRedis) {
+      // Deletes published while this node's bus was away never reach it: its L1 goes.
+      const forgetL1 = () => {
+        guard.invalidate(null)
+        l1Driver?.clear()
+      }
+      store = store.useBus(resilientRedisBus(options.busRedis, options.log, forgetL1))
+    }
   }
   // A value whose load a delete overtook leaves this node's L1 as soon as it was stored.
   emitter.on('cache:written', ({ key }: { key: string }) => {
