@@ -27,6 +27,7 @@ import { JSON_BODY_LIMIT } from './http/body-limits.js'
 import { registerFiniteNumbers } from './http/finite-numbers.js'
 import { registerJson } from './http/json.js'
 import { registerOps } from './http/ops.js'
+import { registerReadRouting } from './http/read-routing.js'
 import { rateLimitStore } from './http/rate-limit-store.js'
 import { answerWrongMethods } from './http/routing.js'
 import { schemaController } from './http/validation.js'
@@ -109,6 +110,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   await registerConsole(app, deps.config.consoleDir)
   registerFiniteNumbers(app)
+  if (deps.db.replicas) {
+    registerReadRouting(app, { writers: deps.db.replicas.writers, adminTokens: deps.adminTokens })
+  }
   registerAuth(app, {
     tokens: deps.tokens,
     isUserEnabled: (userId) => isUserEnabled(deps, userId),

@@ -56,6 +56,7 @@ describe('loadConfig', () => {
       corsOrigins: '*',
       databaseConnectTimeoutMs: 2000,
       databaseQueryTimeoutMs: 5000,
+      databaseReadYourWritesMs: 3000,
     })
   })
 
@@ -151,6 +152,7 @@ describe('loadConfig', () => {
     ['WORKERS', '0'],
     ['WORKERS', '33'],
     ['WORKERS', 'many'],
+    ['DATABASE_READ_YOUR_WRITES_MS', '-1'],
   ])('rejects %s=%s', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(name)
   })

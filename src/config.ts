@@ -18,6 +18,8 @@ export interface Config {
   readonly databaseConnectTimeoutMs: number
   /** MySQL/MariaDB: longest query, ms (0: no bound; schema changes are never bounded). */
   readonly databaseQueryTimeoutMs: number
+  /** With replicas: how long a caller's reads go to the primary after its write, ms (0: off). */
+  readonly databaseReadYourWritesMs: number
   /** Unset: no Redis; L1 cache only and persistent data in SQL. */
   readonly redisUrl: string | undefined
   /** Prefix for every Redis key this process writes (empty in production to keep the original keys). */
@@ -184,6 +186,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseReplicaUrls: Object.freeze(replicas),
     databaseConnectTimeoutMs: int('DATABASE_CONNECT_TIMEOUT_MS', 2000, 0, 600_000),
     databaseQueryTimeoutMs: int('DATABASE_QUERY_TIMEOUT_MS', 5000, 0, 3_600_000),
+    databaseReadYourWritesMs: int('DATABASE_READ_YOUR_WRITES_MS', 3000, 0, 600_000),
     redisUrl,
     redisPrefix: text('REDIS_PREFIX') ?? '',
     publicUrl: publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`,

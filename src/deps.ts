@@ -11,6 +11,7 @@ import {
 } from './features/mis/access/admin-tokens.js'
 import { createCache, type Cache } from './infra/cache/cache.js'
 import { openDatabases, type Databases, type QueryObserver } from './infra/db/database.js'
+import { recentWriters } from './infra/db/recent-writers.js'
 import { Snowflake } from './infra/ids/snowflake.js'
 import { leaseWorkerId, type WorkerLease } from './infra/ids/worker-lease.js'
 import { createMetrics, type Metrics } from './infra/metrics.js'
@@ -108,19 +109,6 @@ export interface DepsOptions {
 export async function createDeps(config: Config, options: DepsOptions): Promise<Deps> {
   const { log } = options
   const metrics = createMetrics()
-  const db = openDatabases({
-    url: config.databaseUrl,
-    replicaUrls: config.databaseReplicaUrls,
-    dataDir: config.dataDir,
-    timeouts: {
-      acquireMs: config.databaseConnectTimeoutMs,
-      queryMs: config.databaseQueryTimeoutMs,
-    },
-    observe: (event) => {
-      metrics.dbQueries.observe({ outcome: event.level }, event.queryDurationMillis / 1000)
-      options.observeQuery?.(event)
-    },
-  })
   let redis: RedisClient | undefined
   let busRedis: RedisClient | undefined
   if (config.redisUrl) {
@@ -131,6 +119,21 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     redis.on('error', (error: Error) => log.warn({ err: error.message }, 'redis error'))
     if (!(await connectRedis(redis))) log.warn('redis unreachable at start; retrying in background')
   }
+  const db = openDatabases({
+    url: config.databaseUrl,
+    replicaUrls: config.databaseReplicaUrls,
+    dataDir: config.dataDir,
+    writers: recentWriters({ windowMs: config.databaseReadYourWritesMs, redis }),
+    log,
+    timeouts: {
+      acquireMs: config.databaseConnectTimeoutMs,
+      queryMs: config.databaseQueryTimeoutMs,
+    },
+    observe: (event) => {
+      metrics.dbQueries.observe({ outcome: event.level }, event.queryDurationMillis / 1000)
+      options.observeQuery?.(event)
+    },
+  })
   const ids = new Snowflake(config.datacenterId, config.workerId)
   let lease: WorkerLease | undefined
   if (redis && options.leaseWorkerId) {

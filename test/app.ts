@@ -18,6 +18,8 @@ export const TEST_SMS_CODE = '246810'
 export interface TestAppOptions {
   /** Use Redis at this URL (default: TEST_REDIS_URL when set; `false` forces none). */
   redisUrl?: string | false
+  /** An empty MySQL/MariaDB database to use instead of a fresh one (dropped by `close`). */
+  databaseUrl?: string
   /** Share the database (and Redis prefix) of an earlier test app: a second node of one cluster. */
   shareWith?: TestApp
   /** Extra environment for loadConfig (it wins, e.g. a DATABASE_URL through a proxy). */
@@ -46,7 +48,9 @@ let extraNodes = 0
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const shared = options.shareWith
   const dataDir = shared?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'headline-test-'))
-  const databaseUrl = shared ? shared.databaseUrl : await createTestDatabase()
+  const databaseUrl = shared
+    ? shared.databaseUrl
+    : (options.databaseUrl ?? (await createTestDatabase()))
   const redisUrl = options.redisUrl === false ? undefined : (options.redisUrl ?? TEST_REDIS_URL)
   const redisPrefix = shared?.redisPrefix ?? `test:${uniqueTag()}:`
   const env: Record<string, string> = {

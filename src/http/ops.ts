@@ -34,6 +34,11 @@ export function registerOps(app: FastifyInstance, deps: Deps) {
     } catch (error) {
       checks['database'] = `failing: ${(error as Error).message}`
     }
+    const down = deps.db.replicas?.down()
+    if (down) {
+      // A replica out of rotation only moves its reads to the others or the primary.
+      checks['replicas'] = down.length === 0 ? 'ok' : `degraded: ${down.join(', ')} out of rotation`
+    }
     if (deps.redis) {
       // Redis is not required to serve: a failing Redis only degrades the cache.
       checks['redis'] = deps.redis.status === 'ready' ? 'ok' : `degraded: ${deps.redis.status}`

@@ -2,8 +2,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, MysqlDialect, SqliteDialect, type LogEvent, type SqliteDatabase } from 'kysely'
-import { createPool, createPoolCluster, type PoolOptions } from 'mysql2'
+import { createPool, type PoolOptions } from 'mysql2'
+import type { Logger } from 'pino'
 import { boundedPool, type DatabaseTimeouts, type KyselyMysqlPool } from './mysql-timeouts.js'
+import { recentWriters, type RecentWriters } from './recent-writers.js'
+import { replicaPool } from './replica-pool.js'
 import type { Database } from './schema.js'
 
 /** Called after every executed query (metrics, tests counting queries). */
@@ -12,14 +15,28 @@ export type QueryObserver = (event: LogEvent) => void
 /**
  * The primary and the read connection, which may go to replicas. Cache loaders read from the
  * primary: they run right after the write that invalidated the entry, and a lagging replica would
- * put the old row back for a whole TTL. Uncached reads (feeds, lists) use `read`.
+ * put the old row back for a whole TTL. Uncached reads (feeds, lists) use `read`, which goes to
+ * the primary too for a write request and for its caller's requests in the window after it.
  */
 export interface Databases {
   readonly write: Kysely<Database>
   readonly read: Kysely<Database>
   readonly dialect: 'sqlite' | 'mysql'
+  /** Set when reads may go to replicas. */
+  readonly replicas?: ReplicaRouting
   close(): Promise<void>
 }
+
+/** How reads are spread over the replicas. */
+export interface ReplicaRouting {
+  /** Scopes requests and remembers who wrote moments ago (their reads go to the primary). */
+  readonly writers: RecentWriters
+  /** Names (`host:port`) of the replicas out of rotation now. */
+  readonly down: () => string[]
+}
+
+/** How often a replica out of rotation is tried again. */
+const REPLICA_PROBE_MS = 1000
 
 /** Opens SQLite in `dataDir` when `url` is unset, else a MySQL/MariaDB pool (+ replicas). */
 export function openDatabases(options: {
@@ -29,6 +46,10 @@ export function openDatabases(options: {
   observe?: QueryObserver
   /** MySQL/MariaDB only: bounds on connecting, waiting for a pooled connection and each query. */
   timeouts?: DatabaseTimeouts
+  /** Read-your-writes with replicas (default: only a write request's own reads use the primary). */
+  writers?: RecentWriters
+  /** Told when a replica leaves or rejoins the rotation. */
+  log?: Pick<Logger, 'warn' | 'info'>
 }): Databases {
   const timeouts = options.timeouts ?? { acquireMs: 0, queryMs: 0 }
   const pool = (raw: KyselyMysqlPool) => boundedPool(raw, timeouts)
@@ -47,34 +68,45 @@ export function openDatabases(options: {
     })
     return { write: db, read: db, dialect: 'sqlite', close: () => db.destroy() }
   }
-  const write = new Kysely<Database>({
-    dialect: new MysqlDialect({
-      pool: pool(createPool(mysqlOptions(options.url, timeouts)) as unknown as KyselyMysqlPool),
-    }),
-    log,
-  })
+  const primary = pool(
+    createPool(mysqlOptions(options.url, timeouts)) as unknown as KyselyMysqlPool,
+  )
+  const write = new Kysely<Database>({ dialect: new MysqlDialect({ pool: primary }), log })
   if (options.replicaUrls.length === 0) {
     return { write, read: write, dialect: 'mysql', close: () => write.destroy() }
   }
-  const cluster = createPoolCluster({ defaultSelector: 'RR' })
-  options.replicaUrls.forEach((url, i) => cluster.add(`replica${i}`, mysqlOptions(url, timeouts)))
-  // Kysely only needs getConnection/end, which a pool cluster offers under a pattern.
-  const replicas: KyselyMysqlPool = {
-    getConnection: (callback) => cluster.getConnection('replica*', 'RR', callback as never),
-    end: (callback) => cluster.end(callback),
-  }
-  const read = new Kysely<Database>({
-    dialect: new MysqlDialect({ pool: pool(replicas) as never }),
-    log,
+  const writers = options.writers ?? recentWriters({ windowMs: 0 })
+  const replicas = replicaPool({
+    replicas: options.replicaUrls.map((url) => ({
+      name: hostOf(url),
+      pool: pool(createPool(mysqlOptions(url, timeouts)) as unknown as KyselyMysqlPool),
+    })),
+    primary,
+    readsFromPrimary: writers.readsFromPrimary,
+    probeMs: REPLICA_PROBE_MS,
+    onChange: (replica, error) =>
+      error === null
+        ? options.log?.info({ replica }, 'read replica back in rotation')
+        : options.log?.warn(
+            { replica, err: (error as Error).message },
+            'read replica out of rotation; its reads go to the others or the primary',
+          ),
   })
+  const read = new Kysely<Database>({ dialect: new MysqlDialect({ pool: replicas }), log })
   return {
     write,
     read,
     dialect: 'mysql',
+    replicas: { writers, down: replicas.down },
     close: async () => {
       await Promise.all([write.destroy(), read.destroy()])
     },
   }
+}
+
+const hostOf = (url: string) => {
+  const { hostname, port } = new URL(url)
+  return `${hostname}:${port || 3306}`
 }
 
 const STATEMENT_CACHE_SIZE = 500

@@ -79,10 +79,15 @@ function boundedConnection(connection: PoolConnection, queryMs: number): PoolCon
       callback(error, result)
     })
   }
-  // Kysely uses query (callback and stream forms) and release; the rest is the connection's own.
+  // Kysely uses query (callback and stream forms) and release; the rest is the connection's own,
+  // called on the connection itself: a release through the proxy would put the proxy in mysql2's
+  // free list, where a connection that dies idle is no longer found and removed.
   return new Proxy(connection, {
-    get: (target, property, receiver): unknown =>
-      property === 'query' ? query : Reflect.get(target, property, receiver),
+    get: (target, property): unknown => {
+      if (property === 'query') return query
+      const value: unknown = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
   })
 }
 
