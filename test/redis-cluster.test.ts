@@ -3,6 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { loadConfig } from '../src/config.js'
+import { localNotifications } from '../src/infra/events/notifications.js'
+import { Snowflake } from '../src/infra/ids/snowflake.js'
+import { leaseWorkerId } from '../src/infra/ids/worker-lease.js'
+import { createMetrics } from '../src/infra/metrics.js'
 import { counterRepairJob } from '../src/jobs/counter-repair.js'
 import { redisJobLocks } from '../src/jobs/lock.js'
 import { createJobLocks, runJob } from '../src/jobs/runner.js'
@@ -19,6 +24,7 @@ import { redisCounters } from '../src/infra/store/counters.redis.js'
 import { redisRateCounters } from '../src/infra/store/rate-counters.redis.js'
 import { redisSmsCodes } from '../src/infra/store/sms-codes.redis.js'
 import { redisSortedSets } from '../src/infra/store/sorted-sets.redis.js'
+import { startEmitterPush } from '../src/realtime/push.js'
 import { attachRealtime, type Realtime } from '../src/realtime/socket-server.js'
 import { buildTestApp, type TestApp } from './app.js'
 import { counterStoreContract } from './contracts/counter-store.contract.js'
@@ -133,6 +139,17 @@ describe.skipIf(!REDIS_SERVER)('on a three-primary Redis Cluster', () => {
       expect(await redis.get('count:other')).toBe('1')
     })
 
+    it('leases distinct Snowflake worker ids and frees them on release', async () => {
+      const log = pino({ level: 'silent' })
+      const lease = () => leaseWorkerId(redis, new Snowflake(3, 0), { preferred: 5, log })
+      const [first, second] = [await lease(), await lease()]
+      expect([first.workerId, second.workerId]).toEqual([5, 6])
+      await first.release()
+      const third = await lease()
+      expect(third.workerId).toBe(5)
+      await Promise.all([second.release(), third.release()])
+    })
+
     it('lets one of several concurrent fills load a cold key; the others take its value', async () => {
       const lease = redisLoadLease(redis, { waitMs: 2000 })
       let stored: string | undefined
@@ -155,6 +172,8 @@ describe.skipIf(!REDIS_SERVER)('on a three-primary Redis Cluster', () => {
     let b: TestApp
     const realtimes: Realtime[] = []
     const clients: Client[] = []
+    const urlOf = (node: TestApp) =>
+      `http://127.0.0.1:${(node.app.server.address() as AddressInfo).port}`
     // Most Redis failures only cost a request its cached or counted extras, and are logged.
     const warnings: string[] = []
     const logStream = { write: (line: string) => void warnings.push(line) }
@@ -213,8 +232,7 @@ describe.skipIf(!REDIS_SERVER)('on a three-primary Redis Cluster', () => {
 
     it('emits from node A to a socket on node B (Socket.IO Redis adapter)', async () => {
       const user = await newUser(a.app)
-      const url = `http://127.0.0.1:${(b.app.server.address() as AddressInfo).port}`
-      const client = await connect(url, 'v4', 'websocket', { token: user.token })
+      const client = await connect(urlOf(b), 'v4', 'websocket', { token: user.token })
       clients.push(client)
       await client.nextOf('message')
       // The room join travels to Redis asynchronously: publish until it is in place.
@@ -222,6 +240,26 @@ describe.skipIf(!REDIS_SERVER)('on a three-primary Redis Cluster', () => {
         a.deps.notifications.publish({ event: 'following notify', to: user.userId, payload: {} })
         expect(await client.receives('following notify', 200)).toBe(true)
       }, 5000)
+    })
+
+    it('pushes from a process without sockets to a socket on node B (Redis emitter)', async () => {
+      const user = await newUser(a.app)
+      const client = await connect(urlOf(b), 'v2', 'polling', { token: user.token })
+      clients.push(client)
+      await client.nextOf('message')
+      const notifications = localNotifications()
+      const push = await startEmitterPush({
+        config: loadConfig({ REDIS_URL: cluster.url, REDIS_PREFIX: a.redisPrefix }),
+        notifications,
+        log: pino({ level: 'silent' }),
+        metrics: createMetrics(),
+      })
+      try {
+        notifications.publish({ event: 'liking notify', to: user.userId, payload: { n: 1 } })
+        expect(await client.nextOf('liking notify')).toEqual({ n: 1 })
+      } finally {
+        await push.close()
+      }
     })
 
     it('counts reads and searches in the hour’s activity sets', async () => {
