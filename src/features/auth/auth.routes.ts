@@ -6,10 +6,15 @@ import { typed, type Feature } from '../../http/feature.js'
 import { need, orNull, reqparse } from '../../http/reqparse.js'
 import { mobile, paramRegex } from '../../http/reqparse-types.js'
 import { Ok, ok } from '../../http/schemas.js'
+import type { SmsScope } from '../../infra/store/sms-codes.js'
 import { login, refresh, sendLoginCode } from './auth.service.js'
 import { TooManyRequests } from './login-limits.js'
 
-const MOBILE = '^1[3-9][0-9]{9}$'
+/** A mainland mobile number, as both logins (app and mp) take it. */
+export const Mobile = Type.String({ pattern: '^1[3-9][0-9]{9}$' })
+/** The path of a code request, and its answer. */
+export const MobileParams = Type.Object({ mobile: Mobile })
+export const CodeSent = Ok(Type.Object({ mobile: Type.String() }))
 const Tokens = Type.Object({ token: Type.String(), refresh_token: Type.String() })
 const LoginArgs = reqparse({
   mobile: orNull(need('json', mobile)),
@@ -27,15 +32,12 @@ export const authRoutes: Feature = async (instance, { deps }) => {
       schema: {
         summary: 'Send an SMS login code (1 per minute per mobile, 100 per hour per IP)',
         tags: ['auth'],
-        params: Type.Object({ mobile: Type.String({ pattern: MOBILE }) }),
-        response: { 200: Ok(Type.Object({ mobile: Type.String() })) },
+        params: MobileParams,
+        response: { 200: CodeSent },
       },
       preHandler: limitSms,
     },
-    async (request) => {
-      await sendLoginCode(deps, 'app', request.params.mobile)
-      return ok({ mobile: request.params.mobile })
-    },
+    sendCodeTo(deps, 'app'),
   )
 
   app.post(
@@ -55,12 +57,7 @@ export const authRoutes: Feature = async (instance, { deps }) => {
       if (args.mobile === null || args.code === null || args.mobile.endsWith('\n')) {
         throw new AppError(400, 'Invalid code.')
       }
-      const tokens = await login(deps, args.mobile, args.code, request.ip).catch(
-        (error: unknown) => {
-          if (error instanceof TooManyRequests) reply.header('retry-after', error.retryAfterSeconds)
-          throw error
-        },
-      )
+      const tokens = await withRetryAfter(reply, login(deps, args.mobile, args.code, request.ip))
       return reply.status(201).send(ok(tokens))
     },
   )
@@ -68,12 +65,9 @@ export const authRoutes: Feature = async (instance, { deps }) => {
   app.put(
     '/v1_0/authorizations',
     {
-      schema: {
-        summary: 'New access token from the refresh token in Authorization: Bearer',
-        tags: ['auth'],
-        security: [{ bearer: [] }],
-        response: { 201: Ok(Type.Object({ token: Type.String() })) },
-      },
+      schema: refreshSchema('New access token from the refresh token in Authorization: Bearer', [
+        'auth',
+      ]),
     },
     async (request, reply) => {
       const token = await refresh(deps, request.caller.claims)
@@ -81,6 +75,29 @@ export const authRoutes: Feature = async (instance, { deps }) => {
     },
   )
 }
+
+/** The handler of a code request: sends a login code of `scope` to the path's mobile. */
+export const sendCodeTo =
+  (deps: Deps, scope: SmsScope) => async (request: { params: { mobile: string } }) => {
+    await sendLoginCode(deps, scope, request.params.mobile)
+    return ok({ mobile: request.params.mobile })
+  }
+
+/** Runs a login; a TooManyRequests sets `Retry-After` on its way to the 429. */
+export function withRetryAfter<T>(reply: FastifyReply, login: Promise<T>): Promise<T> {
+  return login.catch((error: unknown) => {
+    if (error instanceof TooManyRequests) reply.header('retry-after', error.retryAfterSeconds)
+    throw error
+  })
+}
+
+/** The schema of `PUT /v1_0/authorizations` (refresh) on one mount. */
+export const refreshSchema = (summary: string, tags: string[]) => ({
+  summary,
+  tags,
+  security: [{ bearer: [] }],
+  response: { 201: Ok(Type.Object({ token: Type.String() })) },
+})
 
 type SmsLimit = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 const smsLimits = new WeakMap<Deps, SmsLimit>()

@@ -1,11 +1,17 @@
 import { Type } from '@sinclair/typebox'
-import { smsLimiter } from '../auth/auth.routes.js'
-import { TooManyRequests } from '../auth/login-limits.js'
+import {
+  CodeSent,
+  Mobile,
+  MobileParams,
+  refreshSchema,
+  sendCodeTo,
+  smsLimiter,
+  withRetryAfter,
+} from '../auth/auth.routes.js'
 import { typed, type Feature } from '../../http/feature.js'
 import { Id, Ok, ok } from '../../http/schemas.js'
-import { checkCaptcha, mpLogin, mpRefresh, sendMpLoginCode } from './mp-auth.service.js'
+import { checkCaptcha, mpLogin, mpRefresh } from './mp-auth.service.js'
 
-const MOBILE = '^1[3-9][0-9]{9}$'
 const tags = ['mp auth']
 
 /** Authors' login: Geetest captcha (offline mode), SMS code, tokens that carry `verified`. */
@@ -19,7 +25,7 @@ export const mpAuthRoutes: Feature = async (instance, { deps }) => {
       schema: {
         summary: "Start the login captcha: Geetest's JSON text (offline mode)",
         tags,
-        params: Type.Object({ mobile: Type.String({ pattern: MOBILE }) }),
+        params: MobileParams,
         response: { 200: Ok(Type.String()) },
       },
     },
@@ -32,13 +38,13 @@ export const mpAuthRoutes: Feature = async (instance, { deps }) => {
       schema: {
         summary: 'Send an mp login code once the captcha is answered (same limits as the app)',
         tags,
-        params: Type.Object({ mobile: Type.String({ pattern: MOBILE }) }),
+        params: MobileParams,
         querystring: Type.Object({
           challenge: Type.String(),
           validate: Type.String(),
           seccode: Type.String(),
         }),
-        response: { 200: Ok(Type.Object({ mobile: Type.String() })) },
+        response: { 200: CodeSent },
       },
       // The captcha first: a wrong answer costs no SMS quota.
       preHandler: [
@@ -46,7 +52,7 @@ export const mpAuthRoutes: Feature = async (instance, { deps }) => {
         limitSms,
       ],
     },
-    async (request) => ok(await sendMpLoginCode(deps, request.params.mobile)),
+    sendCodeTo(deps, 'mp'),
   )
 
   app.post(
@@ -56,7 +62,7 @@ export const mpAuthRoutes: Feature = async (instance, { deps }) => {
         summary: 'Log an author in with mobile and SMS code',
         tags,
         body: Type.Object({
-          mobile: Type.String({ pattern: MOBILE }),
+          mobile: Mobile,
           code: Type.String({ pattern: '^[0-9]{6}$' }),
         }),
         response: {
@@ -74,24 +80,14 @@ export const mpAuthRoutes: Feature = async (instance, { deps }) => {
     },
     async (request, reply) => {
       const { mobile, code } = request.body
-      const result = await mpLogin(deps, mobile, code, request.ip).catch((error: unknown) => {
-        if (error instanceof TooManyRequests) reply.header('retry-after', error.retryAfterSeconds)
-        throw error
-      })
+      const result = await withRetryAfter(reply, mpLogin(deps, mobile, code, request.ip))
       return reply.status(201).send(ok(result))
     },
   )
 
   app.put(
     '/v1_0/authorizations',
-    {
-      schema: {
-        summary: 'New mp access token from the mp refresh token',
-        tags,
-        security: [{ bearer: [] }],
-        response: { 201: Ok(Type.Object({ token: Type.String() })) },
-      },
-    },
+    { schema: refreshSchema('New mp access token from the mp refresh token', tags) },
     async (request, reply) =>
       reply.status(201).send(ok(await mpRefresh(deps, request.caller.claims))),
   )

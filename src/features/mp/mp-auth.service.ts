@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
 import type { CaptchaAnswer } from '../../infra/captcha/captcha.js'
-import { checkLoginCode, sendLoginCode } from '../auth/auth.service.js'
+import { checkLoginCode } from '../auth/auth.service.js'
 import { ACCESS_TOKEN_SECONDS, REFRESH_TOKEN_SECONDS, type TokenClaims } from '../auth/tokens.js'
 import { isUserEnabled } from '../auth/user-status.js'
 import { photoUrl, userByMobile } from '../users/index.js'
@@ -15,12 +15,6 @@ export async function checkCaptcha(
   const verdict = await deps.captcha.verify(mobile, answer)
   if (verdict === 'expired') throw new AppError(400, 'Captcha expired.')
   if (verdict === 'failed') throw new AppError(403, 'Captcha validate failed.')
-}
-
-/** Sends an mp login code (`mp:code:{mobile}`) through the app's SMS port. */
-export async function sendMpLoginCode(deps: Deps, mobile: string) {
-  await sendLoginCode(deps, 'mp', mobile)
-  return { mobile }
 }
 
 /**

@@ -5,7 +5,7 @@ import { userIdOf } from '../../http/auth.js'
 import { typed, type Feature } from '../../http/feature.js'
 import { Id, IdParam, Ok, Page, PageQuery, ok, parseId } from '../../http/schemas.js'
 import { getAllChannels } from '../channels/index.js'
-import { cachedUser, photoUrl, updateProfile } from '../users/index.js'
+import { photoUrl, requireUser, updateProfile } from '../users/index.js'
 import { followerGenders, listFollowers } from './followers.repo.js'
 import { deleteMaterial, setCollected } from './materials.repo.js'
 import { materialPage, uploadMaterial } from './materials.service.js'
@@ -41,8 +41,7 @@ export const mpUserRoutes: Feature = async (instance, { deps }) => {
       ...guard,
     },
     async (request) => {
-      const user = await cachedUser(deps, userIdOf(request))
-      if (!user) throw new AppError(401, 'User must be authorized.')
+      const user = await requireUser(deps, userIdOf(request))
       const { id, name, intro, email, mobile } = user
       return ok({ id, name, intro, photo: photoUrl(deps, user), email, mobile })
     },

@@ -6,6 +6,7 @@ export { cachedUser, forgetUser } from './users.cache.js'
 export {
   IMAGE_FIELDS,
   photoUrl,
+  requireUser,
   updateProfile,
   type ImageField,
   type ProfilePatch,

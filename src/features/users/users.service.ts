@@ -50,7 +50,8 @@ async function publicProfile(deps: Deps, user: UserRecord) {
   }
 }
 
-async function requireUser(deps: Deps, id: bigint): Promise<UserRecord> {
+/** The signed-in user's cached record; 401 when the user is gone. */
+export async function requireUser(deps: Deps, id: bigint): Promise<UserRecord> {
   const user = await cachedUser(deps, id)
   if (!user) throw new AppError(401, 'User must be authorized.')
   return user
