@@ -43,7 +43,7 @@ export interface ClusterTopology extends Topology {
   readonly primaries: readonly RedisProcess[]
 }
 
-const START_TIMEOUT_MS = 8000
+const START_TIMEOUT_MS = 10_000
 const MASTER_NAME = 'mymaster'
 const LOOPBACK = '127.0.0.1'
 
