@@ -1,50 +1,95 @@
 /**
- * HTTP throughput of the cached read path, against two baselines: the same app with the cache
- * off, and a bare Fastify route that sends the same bytes (the ceiling for this machine).
+ * HTTP throughput of the hot read paths, each as a ratio to a bare Fastify route that sends the
+ * same bytes in the same run (the ceiling for this machine), rounds alternating between the two.
  *
- *   npm run bench                                  embedded (SQLite + in-process L1)
- *   BENCH_REDIS_URL=redis://127.0.0.1:6379 npm run bench   Redis for both apps (L2 + bus when cached)
- *   BENCH_SECONDS=10 BENCH_CONNECTIONS=64 npm run bench    longer / wider runs
+ *   npm run bench                                   every route, embedded (SQLite + in-process L1)
+ *   npm run bench -- --routes detail,feed           a subset (names below)
+ *   npm run bench -- --rounds 5                     medians of 5 rounds instead of 3
+ *   TEST_DATABASE_URL=mysql://root@127.0.0.1:3306 TEST_REDIS_URL=redis://127.0.0.1:6379 npm run bench
+ *                                                   embedded, then MariaDB + Redis
+ *   BENCH_SECONDS=4 BENCH_CONNECTIONS=16 BENCH_READERS=20000   round length, width, feed readers
  *
- * Loopback only. The load generator runs in a worker thread so it does not share the servers'
- * event loop.
+ * Routes: channels, announcements, user, users-id, detail, comments, replies, feed, abuse.
+ * Each route prints Headline's median req/s and p99, the bare route's, their ratio against the
+ * target, and the p99 at half of Headline's peak rate. The feed is asked by BENCH_READERS distinct
+ * anonymous devices (bench/feed-readers.cjs), so every answer is a full page.
  *
  * The abuse figure: `GET /v1_0/channels` throughput while 4 clients keep sending 8 MB JSON bodies
  * (2 to `POST /v1_0/comments` without a token, 2 to the public `POST /v1_0/authorizations`), as a
  * ratio of the same run without them (target: at least 0.8). The abusers run in their own thread.
+ *
+ * Loopback only. The load generator runs in a worker thread so it does not share the servers'
+ * event loop.
  */
-import { deleteKeysUnder } from '../src/infra/redis/redis.js'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { Worker } from 'node:worker_threads'
 import { parse, type LosslessNumber } from 'lossless-json'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { createConnection } from 'mysql2/promise'
 import { pino } from 'pino'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { createDeps } from '../src/deps.js'
 import { migrateToLatest } from '../src/infra/db/migrate.js'
+import { deleteKeysUnder } from '../src/infra/redis/redis.js'
 import { seedDemo } from '../src/seed/demo.js'
 
 const SMS_CODE = '246810'
 const MOBILE = '13911111111'
-const SECONDS = positiveInt('BENCH_SECONDS', 5)
+const SECONDS = positiveInt('BENCH_SECONDS', 4)
 const WARMUP_SECONDS = positiveInt('BENCH_WARMUP_SECONDS', 1)
-const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 32)
-const REDIS_URL = process.env['BENCH_REDIS_URL'] || undefined
+const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 16)
+const READERS_MODULE = fileURLToPath(new URL('./feed-readers.cjs', import.meta.url))
+const ROUTE_NAMES = [
+  'channels',
+  'announcements',
+  'user',
+  'users-id',
+  'detail',
+  'comments',
+  'replies',
+  'feed',
+  'abuse',
+] as const
+type RouteName = (typeof ROUTE_NAMES)[number]
+
+const { values: args } = parseArgs({
+  options: {
+    routes: { type: 'string', default: ROUTE_NAMES.join(',') },
+    rounds: { type: 'string', default: '3' },
+    embedded: { type: 'boolean', default: false },
+  },
+})
+const SELECTED = new Set(args.routes.split(',').map((name) => name.trim()))
+for (const name of SELECTED) {
+  if (!(ROUTE_NAMES as readonly string[]).includes(name)) throw new Error(`unknown route ${name}`)
+}
+const ROUNDS = Number(args.rounds)
 
 interface Server {
   url: string
   close(): Promise<void>
 }
 
-interface Row {
-  name: string
+/** One route of the table: what to ask, as whom, and the ratio it must reach per backend. */
+interface Route {
+  name: RouteName
+  label: string
+  path: string
+  headers: Record<string, string>
+  setupRequest?: string
+  target: { embedded: number; real: number }
+}
+
+interface Round {
   rps: number
-  p50: number
   p99: number
+  bytes: number
 }
 
 function positiveInt(name: string, fallback: number): number {
@@ -53,20 +98,37 @@ function positiveInt(name: string, fallback: number): number {
   return value
 }
 
-/** The real app on embedded defaults (logs off) in its own temp DATA_DIR, on a free port. */
-async function startApp(label: string, env: Record<string, string>): Promise<Server> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `headline-bench-${label}-`))
-  const redisPrefix = `bench:${process.pid}:${label}:`
+/** A fresh MariaDB database on `adminUrl`, dropped by the returned function. */
+async function createDatabase(adminUrl: string): Promise<[string, () => Promise<void>]> {
+  const name = `headline_bench_${process.pid}_${Date.now()}`
+  const admin = await createConnection(adminUrl)
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`)
+  await admin.end()
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  const drop = async () => {
+    const connection = await createConnection(adminUrl)
+    await connection.query(`DROP DATABASE IF EXISTS \`${name}\``)
+    await connection.end()
+  }
+  return [url.toString(), drop]
+}
+
+/** The real app (logs off) in its own temp DATA_DIR, seeded with the demo, on a free port. */
+async function startApp(real: { databaseUrl: string; redisUrl: string } | null): Promise<Server> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'headline-bench-'))
+  const redisPrefix = `bench:${process.pid}:${Date.now()}:`
+  const [databaseUrl, dropDatabase] = real ? await createDatabase(real.databaseUrl) : [undefined]
   const config = loadConfig({
     DATA_DIR: dataDir,
     SMS_TEST_CODE: SMS_CODE,
     LOG_LEVEL: 'silent',
     REDIS_PREFIX: redisPrefix,
-    ...env,
+    ...(real && databaseUrl ? { DATABASE_URL: databaseUrl, REDIS_URL: real.redisUrl } : {}),
   })
   const deps = await createDeps(config, { log: pino({ level: 'silent' }) })
   await migrateToLatest(deps.db.write)
-  await seedDemo(deps)
+  await seedDemo(deps, { articles: positiveInt('BENCH_ARTICLES', 2000) })
   const app = await buildApp(deps)
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
   return {
@@ -75,15 +137,18 @@ async function startApp(label: string, env: Record<string, string>): Promise<Ser
       await app.close()
       if (deps.redis) await deleteKeysUnder(deps.redis, redisPrefix)
       await deps.close()
+      await dropDatabase?.()
       fs.rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }
 
-/** A bare Fastify route sending fixed bytes: the framework + loopback floor. */
-async function startBare(body: string, contentType: string): Promise<Server> {
+/** Bare Fastify routes sending fixed bytes (one per route of the table): the framework floor. */
+async function startBare(bodies: Map<string, { body: string; type: string }>): Promise<Server> {
   const app: FastifyInstance = Fastify({ logger: false })
-  app.get('/bare', (_request, reply) => reply.header('content-type', contentType).send(body))
+  for (const [name, { body, type }] of bodies) {
+    app.get(`/bare/${name}`, (_request, reply) => reply.header('content-type', type).send(body))
+  }
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
   return { url, close: () => app.close() }
 }
@@ -94,61 +159,194 @@ async function fetchOk(url: string, init?: RequestInit): Promise<Response> {
   return response
 }
 
+async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
+  // lossless-json keeps the 64-bit ids exact (JSON.parse would round them).
+  return (parse(await (await fetchOk(url, init)).text()) as { data: T }).data
+}
+
 async function loginToken(server: Server): Promise<string> {
-  const response = await fetchOk(`${server.url}/v1_0/authorizations`, {
+  const data = await fetchJson<{ token: string }>(`${server.url}/v1_0/authorizations`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ mobile: MOBILE, code: SMS_CODE }),
   })
-  const { data } = (await response.json()) as { data: { token: string } }
   return data.token
 }
 
-async function load(url: string, headers: Record<string, string>, seconds: number) {
+/** The table's routes with ids read from the seeded app. */
+async function tableRoutes(app: Server): Promise<Route[]> {
+  const auth = { authorization: `Bearer ${await loginToken(app)}` }
+  const me = await fetchJson<{ id: LosslessNumber }>(`${app.url}/v1_0/user`, { headers: auth })
+  const feedPath = `/v1_1/articles?channel_id=1&timestamp=${Date.now() + 60_000}&with_top=0`
+  const feed = await fetchJson<{
+    results: { art_id: LosslessNumber; comm_count: LosslessNumber }[]
+  }>(`${app.url}${feedPath}`)
+  // The newest article with comments has more than a page of them (src/seed/demo.ts).
+  const article = feed.results.find((a) => Number(a.comm_count) > 0) ?? feed.results[0]!
+  const comments = await fetchJson<{
+    results: { com_id: LosslessNumber; reply_count: LosslessNumber }[]
+  }>(`${app.url}/v1_0/comments?type=a&source=${article.art_id.value}`)
+  const comment = comments.results.find((c) => Number(c.reply_count) > 0) ?? comments.results[0]!
+  const routes: Route[] = [
+    {
+      name: 'channels',
+      label: 'GET /v1_0/channels',
+      path: '/v1_0/channels',
+      headers: {},
+      target: { embedded: 0.7, real: 0.7 },
+    },
+    {
+      name: 'announcements',
+      label: 'GET /v1_0/announcements',
+      path: '/v1_0/announcements',
+      headers: {},
+      target: { embedded: 0.7, real: 0.7 },
+    },
+    {
+      name: 'user',
+      label: 'GET /v1_0/user (logged in)',
+      path: '/v1_0/user',
+      headers: auth,
+      target: { embedded: 0.5, real: 0.4 },
+    },
+    {
+      name: 'users-id',
+      label: 'GET /v1_0/users/:id',
+      path: `/v1_0/users/${me.id.value}`,
+      headers: {},
+      target: { embedded: 0.5, real: 0.4 },
+    },
+    {
+      name: 'detail',
+      label: 'GET /v1_0/articles/:id (logged in)',
+      path: `/v1_0/articles/${article.art_id.value}`,
+      headers: auth,
+      target: { embedded: 0.4, real: 0.3 },
+    },
+    {
+      name: 'comments',
+      label: 'GET /v1_0/comments?type=a',
+      path: `/v1_0/comments?type=a&source=${article.art_id.value}`,
+      headers: {},
+      target: { embedded: 0.4, real: 0.3 },
+    },
+    {
+      name: 'replies',
+      label: 'GET /v1_0/comments?type=c',
+      path: `/v1_0/comments?type=c&source=${comment.com_id.value}`,
+      headers: {},
+      target: { embedded: 0.4, real: 0.3 },
+    },
+    {
+      name: 'feed',
+      label: 'GET /v1_1/articles (recommended)',
+      path: `/v1_1/articles?channel_id=0&timestamp=${Date.now() + 60_000}&with_top=0`,
+      headers: {},
+      setupRequest: READERS_MODULE,
+      target: { embedded: 0.2, real: 0.15 },
+    },
+  ]
+  return routes.filter((route) => SELECTED.has(route.name))
+}
+
+/** The body a route answers (for the feed: a fresh reader's full page). */
+async function sampleBody(app: Server, route: Route): Promise<{ body: string; type: string }> {
+  const headers = route.setupRequest
+    ? { authorization: `Anony bench-sample-${Date.now()}` }
+    : route.headers
+  const response = await fetchOk(`${app.url}${route.path}`, { headers })
+  const type = response.headers.get('content-type') ?? 'application/json'
+  return { body: await response.text(), type }
+}
+
+async function load(
+  url: string,
+  options: { headers?: Record<string, string>; setupRequest?: string; rate?: number },
+  seconds: number,
+): Promise<Round> {
   const result = await autocannon({
     url,
-    headers,
+    headers: options.headers ?? {},
     connections: CONNECTIONS,
     duration: seconds,
     workers: 1,
-  })
+    ...(options.setupRequest ? { requests: [{ setupRequest: options.setupRequest }] } : {}),
+    ...(options.rate ? { overallRate: options.rate } : {}),
+  } as autocannon.Options)
   const failed = result.errors + result.timeouts + result.non2xx
   if (failed > 0) throw new Error(`${url}: ${failed} failed requests of ${result.requests.total}`)
-  return result
+  return {
+    rps: result.requests.total / seconds,
+    p99: result.latency.p99,
+    bytes: result.throughput.total / Math.max(1, result.requests.total),
+  }
 }
 
-async function measure(name: string, url: string, headers: Record<string, string> = {}) {
-  await load(url, headers, WARMUP_SECONDS)
-  const result = await load(url, headers, SECONDS)
-  const row = {
-    name,
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+const fmt = (value: number, digits = 0) =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+
+interface Figures {
+  route: Route
+  rps: number
+  p99: number
+  bareRps: number
+  bareP99: number
+  halfP99: number
+  bytes: number
+  bareBytes: number
+}
+
+/** Alternating rounds Headline / bare, medians, then Headline at half its median rate. */
+async function measureRoute(app: Server, bare: Server, route: Route): Promise<Figures> {
+  const own = `${app.url}${route.path}`
+  const floor = `${bare.url}/bare/${route.name}`
+  const options = { headers: route.headers, setupRequest: route.setupRequest }
+  await load(own, options, WARMUP_SECONDS)
+  await load(floor, {}, WARMUP_SECONDS)
+  const mine: Round[] = []
+  const theirs: Round[] = []
+  for (let round = 0; round < ROUNDS; round++) {
+    mine.push(await load(own, options, SECONDS))
+    theirs.push(await load(floor, {}, SECONDS))
+  }
+  const rps = median(mine.map((r) => r.rps))
+  const half = await load(own, { ...options, rate: Math.max(1, Math.round(rps / 2)) }, SECONDS)
+  const figures = {
+    route,
+    rps,
+    p99: median(mine.map((r) => r.p99)),
+    bareRps: median(theirs.map((r) => r.rps)),
+    bareP99: median(theirs.map((r) => r.p99)),
+    halfP99: half.p99,
+    bytes: median(mine.map((r) => r.bytes)),
+    bareBytes: median(theirs.map((r) => r.bytes)),
   }
   console.log(
-    `  ${name.padEnd(42)} ${fmt(row.rps, 0).padStart(8)} req/s   p50 ${fmt(row.p50, 1)} ms   p99 ${fmt(row.p99, 1)} ms`,
+    `  ${route.label.padEnd(36)} ${fmt(rps).padStart(7)} req/s p99 ${figures.p99} ms | bare ` +
+      `${fmt(figures.bareRps).padStart(7)} | ratio ${fmt(rps / figures.bareRps, 2)} | ` +
+      `p99 at half load ${half.p99} ms | ${fmt(figures.bytes)} vs ${fmt(figures.bareBytes)} B/answer`,
   )
-  return row
+  return figures
 }
 
-const fmt = (value: number, digits: number) => value.toFixed(digits)
-
-function printTable(rows: Row[]) {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms']
-  const lines = rows.map((r) => [r.name, fmt(r.rps, 0), fmt(r.p50, 1), fmt(r.p99, 1)])
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
-  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`)
-  for (const cells of lines) console.log(line(cells))
-}
-
-function ratio(label: string, a: Row | undefined, b: Row | undefined) {
-  if (!a || !b) return
+function printTable(backend: 'embedded' | 'real', rows: Figures[]) {
   console.log(
-    `  ${label.padEnd(44)} ${fmt(a.rps / b.rps, 2)}x req/s   p99 ${fmt(a.p99, 1)} vs ${fmt(b.p99, 1)} ms`,
+    `\n| route | Headline req/s | p99 ms | bare req/s | ratio | target | p99 at ½ peak |\n` +
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   )
+  for (const row of rows) {
+    const ratio = row.rps / row.bareRps
+    const target = row.route.target[backend]
+    console.log(
+      `| \`${row.route.label}\` | ${fmt(row.rps)} | ${row.p99} | ${fmt(row.bareRps)} | ` +
+        `${fmt(ratio, 2)} | ${ratio >= target ? '✓' : '✗'} ≥ ${fmt(target, 2)} | ${row.halfP99} ms |`,
+    )
+  }
 }
 
 // Four clients, each sending 8 MB JSON bodies back to back until told to stop.
@@ -187,92 +385,61 @@ async function whileAbused<T>(url: string, during: () => Promise<T>): Promise<[T
   }
 }
 
-async function main() {
-  const started = Date.now()
-  const cachedLabel = REDIS_URL ? 'cached (L1+Redis L2)' : 'cached (L1)'
-  const offLabel = REDIS_URL ? 'cache off (Redis stores)' : 'cache off'
+async function abuseFigure(app: Server) {
+  const url = `${app.url}/v1_0/channels`
+  const calm = await load(url, {}, SECONDS)
+  const [abused, bodies] = await whileAbused(app.url, () => load(url, {}, SECONDS))
   console.log(
-    `Headline HTTP bench: ${SECONDS}s per run after ${WARMUP_SECONDS}s warm-up, ` +
-      `${CONNECTIONS} connections, Node ${process.version}, ${os.cpus().length} CPUs`,
+    `\nabuse: GET /v1_0/channels ${fmt(calm.rps)} req/s alone, ${fmt(abused.rps)} req/s while 4 ` +
+      `clients sent ${bodies} bodies of 8 MB: ratio ${fmt(abused.rps / calm.rps, 2)} (target ≥ 0.80)`,
   )
+}
+
+async function runBackend(backend: 'embedded' | 'real') {
+  const real =
+    backend === 'real'
+      ? { databaseUrl: process.env['TEST_DATABASE_URL']!, redisUrl: process.env['TEST_REDIS_URL']! }
+      : null
+  console.log(`\n${backend === 'real' ? 'MariaDB + Redis' : 'embedded (SQLite + L1)'}`)
   const servers: Server[] = []
   try {
-    const cached = await startApp('cached', REDIS_URL ? { REDIS_URL } : {})
-    servers.push(cached)
-    // With Redis, both apps keep counters in Redis: the cache is the only difference.
-    const uncached = await startApp('nocache', {
-      CACHE_ENABLED: 'false',
-      ...(REDIS_URL ? { REDIS_URL } : {}),
-    })
-    servers.push(uncached)
-
-    const auth = { authorization: `Bearer ${await loginToken(cached)}` }
-    const authOff = { authorization: `Bearer ${await loginToken(uncached)}` }
-    const me = await fetchOk(`${cached.url}/v1_0/user`, { headers: auth })
-    const bare = await startBare(
-      await me.text(),
-      me.headers.get('content-type') ?? 'application/json; charset=utf-8',
-    )
+    const app = await startApp(real)
+    servers.push(app)
+    const routes = await tableRoutes(app)
+    const bodies = new Map<string, { body: string; type: string }>()
+    for (const route of routes) bodies.set(route.name, await sampleBody(app, route))
+    const bare = await startBare(bodies)
     servers.push(bare)
-
-    // Ids for the content routes: the newest article of channel 1 that has comments.
-    const feedPath = `/v1_1/articles?channel_id=1&timestamp=${Date.now() + 60_000}&with_top=0`
-    // lossless-json keeps the 64-bit ids exact (JSON.parse would round them).
-    const feed = parse(await (await fetchOk(`${cached.url}${feedPath}`)).text()) as {
-      data: { results: { art_id: LosslessNumber; comm_count: LosslessNumber }[] }
-    }
-    const articles = feed.data.results
-    const article = articles.find((a) => Number(a.comm_count) > 0) ?? articles[0]
-    const articleId = String(article?.art_id)
-    const routes: [string, string, boolean][] = [
-      ['GET /v1_0/user', '/v1_0/user', true],
-      ['GET /v1_0/channels', '/v1_0/channels', false],
-      ['GET /v1_1/articles', feedPath, false],
-      ['GET /v1_0/articles/:id', `/v1_0/articles/${articleId}`, false],
-      ['GET /v1_0/comments', `/v1_0/comments?type=a&source=${articleId}`, false],
-    ]
-    const rows: Row[] = []
-    const pairs: [string, Row, Row][] = []
-    for (const [label, route, needsAuth] of routes) {
-      const on = await measure(
-        `${label.padEnd(24)} ${cachedLabel}`,
-        `${cached.url}${route}`,
-        needsAuth ? auth : {},
-      )
-      const off = await measure(
-        `${label.padEnd(24)} ${offLabel}`,
-        `${uncached.url}${route}`,
-        needsAuth ? authOff : {},
-      )
-      rows.push(on, off)
-      pairs.push([label, on, off])
-    }
-    const floor = await measure(
-      `${'GET /bare'.padEnd(24)} same bytes as /v1_0/user`,
-      `${bare.url}/bare`,
-    )
-    rows.push(floor)
-
-    console.log('\nabuse: 4 clients sending 8 MB JSON bodies')
-    const calm = await measure(
-      `${'GET /v1_0/channels'.padEnd(24)} no abusers`,
-      `${cached.url}/v1_0/channels`,
-    )
-    const [abused, bodies] = await whileAbused(cached.url, () =>
-      measure(`${'GET /v1_0/channels'.padEnd(24)} 4 abusers`, `${cached.url}/v1_0/channels`),
-    )
-    rows.push(calm, abused)
-
-    printTable(rows)
-    console.log('\nratios')
-    ratio('GET /v1_0/user cached vs bare Fastify', pairs[0]?.[1], floor)
-    for (const [label, on, off] of pairs) ratio(`${label} cached vs cache off`, on, off)
-    ratio('abuse: channels with 4 abusers vs without', abused, calm)
-    console.log(`  (the abusers sent ${bodies} bodies of 8 MB meanwhile; target ratio >= 0.80)`)
+    const rows: Figures[] = []
+    for (const route of routes) rows.push(await measureRoute(app, bare, route))
+    if (rows.length > 0) printTable(backend, rows)
+    if (SELECTED.has('abuse')) await abuseFigure(app)
   } finally {
     for (const server of servers.reverse()) await server.close()
   }
-  console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+}
+
+async function main() {
+  const started = Date.now()
+  console.log(
+    `Headline HTTP bench: ${ROUNDS} alternating rounds of ${SECONDS}s after ${WARMUP_SECONDS}s ` +
+      `warm-up, ${CONNECTIONS} connections, Node ${process.version}, ${os.cpus().length} CPUs, ` +
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+  )
+  await runBackend('embedded')
+  if (process.env['TEST_DATABASE_URL'] && process.env['TEST_REDIS_URL'] && !args.embedded) {
+    await runBackend('real')
+  }
+  console.log(
+    `\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s, load average ` +
+      os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' '),
+  )
 }
 
 await main()
