@@ -7,6 +7,8 @@
  *   npm run bench -- --rounds 5                     medians of 5 rounds instead of 3
  *   TEST_DATABASE_URL=mysql://root@127.0.0.1:3306 TEST_REDIS_URL=redis://127.0.0.1:6379 npm run bench
  *                                                   embedded, then MariaDB + Redis
+ *   npm run bench -- --routes feed --profile prof   also writes prof/<backend>-<route>.cpuprofile:
+ *                                                   the server's thread during one extra round
  *   BENCH_SECONDS=4 BENCH_CONNECTIONS=16 BENCH_READERS=20000   round length, width, feed readers
  *
  * Routes: channels, announcements, user, users-id, detail, comments, replies, feed, abuse.
@@ -25,6 +27,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Session } from 'node:inspector/promises'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { Worker } from 'node:worker_threads'
@@ -63,6 +66,7 @@ const { values: args } = parseArgs({
     routes: { type: 'string', default: ROUTE_NAMES.join(',') },
     rounds: { type: 'string', default: '3' },
     embedded: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 })
 const SELECTED = new Set(args.routes.split(',').map((name) => name.trim()))
@@ -85,6 +89,8 @@ interface Route {
   setupRequest?: string
   target: { embedded: number; real: number }
 }
+
+type Backend = 'embedded' | 'real'
 
 interface Round {
   rps: number
@@ -301,8 +307,29 @@ interface Figures {
   bareBytes: number
 }
 
+/** Runs `during` under the V8 CPU profiler (this thread: the servers') into `file`. */
+async function profiled(file: string, during: () => Promise<unknown>) {
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.start')
+  try {
+    await during()
+  } finally {
+    const { profile } = await session.post('Profiler.stop')
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    fs.writeFileSync(file, JSON.stringify(profile))
+    session.disconnect()
+  }
+}
+
 /** Alternating rounds Headline / bare, medians, then Headline at half its median rate. */
-async function measureRoute(app: Server, bare: Server, route: Route): Promise<Figures> {
+async function measureRoute(
+  backend: Backend,
+  app: Server,
+  bare: Server,
+  route: Route,
+): Promise<Figures> {
   const own = `${app.url}${route.path}`
   const floor = `${bare.url}/bare/${route.name}`
   const options = { headers: route.headers, setupRequest: route.setupRequest }
@@ -315,6 +342,10 @@ async function measureRoute(app: Server, bare: Server, route: Route): Promise<Fi
     theirs.push(await load(floor, {}, SECONDS))
   }
   const rps = median(mine.map((r) => r.rps))
+  if (args.profile) {
+    const file = path.join(args.profile, `${backend}-${route.name}.cpuprofile`)
+    await profiled(file, () => load(own, options, SECONDS))
+  }
   const half = await load(own, { ...options, rate: Math.max(1, Math.round(rps / 2)) }, SECONDS)
   const figures = {
     route,
@@ -334,7 +365,7 @@ async function measureRoute(app: Server, bare: Server, route: Route): Promise<Fi
   return figures
 }
 
-function printTable(backend: 'embedded' | 'real', rows: Figures[]) {
+function printTable(backend: Backend, rows: Figures[]) {
   console.log(
     `\n| route | Headline req/s | p99 ms | bare req/s | ratio | target | p99 at ½ peak |\n` +
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -395,7 +426,7 @@ async function abuseFigure(app: Server) {
   )
 }
 
-async function runBackend(backend: 'embedded' | 'real') {
+async function runBackend(backend: Backend) {
   const real =
     backend === 'real'
       ? { databaseUrl: process.env['TEST_DATABASE_URL']!, redisUrl: process.env['TEST_REDIS_URL']! }
@@ -411,7 +442,7 @@ async function runBackend(backend: 'embedded' | 'real') {
     const bare = await startBare(bodies)
     servers.push(bare)
     const rows: Figures[] = []
-    for (const route of routes) rows.push(await measureRoute(app, bare, route))
+    for (const route of routes) rows.push(await measureRoute(backend, app, bare, route))
     if (rows.length > 0) printTable(backend, rows)
     if (SELECTED.has('abuse')) await abuseFigure(app)
   } finally {

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       workers: 1,
       workerIndex: 0,
       cacheEnabled: true,
+      writeBehindMs: 200,
       uploadMaxBytes: 5 * 1024 * 1024,
       trustProxy: false,
       realtimeAttach: true,

@@ -40,6 +40,8 @@ export interface Config {
   readonly workerIndex: number
   /** `false` turns the cache off (benchmarks compare with it). */
   readonly cacheEnabled: boolean
+  /** Embedded: how long read counts, reading history and activity wait in memory at most. */
+  readonly writeBehindMs: number
   readonly uploadMaxBytes: number
   readonly trustProxy: boolean
   /**
@@ -199,6 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
     workers,
     workerIndex: int('HEADLINE_WORKER_INDEX', 0, 0, 31),
     cacheEnabled: flag('CACHE_ENABLED', true),
+    writeBehindMs: int('WRITE_BEHIND_MS', 200, 10, 3_600_000),
     uploadMaxBytes: int('UPLOAD_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     trustProxy: flag('TRUST_PROXY', false),
     searchUrl: searchUrl(text('SEARCH_URL'), problems),

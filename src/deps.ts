@@ -35,6 +35,7 @@ import type { SmsCodeStore } from './infra/store/sms-codes.js'
 import type { SortedSetStore } from './infra/store/sorted-sets.js'
 import { redisSortedSets } from './infra/store/sorted-sets.redis.js'
 import { sqlSortedSets } from './infra/store/sorted-sets.sql.js'
+import { writeBehind } from './infra/store/write-behind.js'
 import { localNotifications, type Notifications } from './infra/events/notifications.js'
 import { fileTraceLog, type TraceLog } from './infra/events/trace-log.js'
 import { createRecommender, recommenderReaction } from './reco/create-recommender.js'
@@ -150,17 +151,18 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     metrics,
     log,
   })
+  const stores = persistentStores(db.write, redis, log, config.writeBehindMs)
   const core = {
     config,
     log,
     db,
     redis,
     cache,
-    counters: tolerantCounters(redis ? redisCounters(redis) : sqlCounters(db.write), log),
+    counters: tolerantCounters(stores.counters, log),
     smsCodes: redis ? redisSmsCodes(redis) : sqlSmsCodes(db.write),
     rateCounters: redis ? redisRateCounters(redis) : sqlRateCounters(db.write),
-    sortedSets: redis ? redisSortedSets(redis) : sqlSortedSets(db.write),
-    activity: redis ? redisActivity(redis, log) : sqlActivity(db.write, log),
+    sortedSets: stores.sortedSets,
+    activity: stores.activity,
     notifications: localNotifications(),
     traceLog,
     storage: await createStorage(config, log),
@@ -205,6 +207,7 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
       // Only a template for the bus's own connections: never connected, nothing to quit.
       busRedis?.disconnect()
       core.storage.close?.()
+      await stores.close()
       await db.close()
       traceLog.close()
     },
@@ -245,4 +248,27 @@ function resolveJwtSecret(config: Config, log: Logger): string {
   fs.writeFileSync(file, secret, { mode: 0o600 })
   log.info({ file }, 'generated a JWT secret')
   return secret
+}
+
+/** The persistent stores: Redis, or SQL with the per-request writes written behind. */
+function persistentStores(
+  db: Databases['write'],
+  redis: RedisClient | undefined,
+  log: Logger,
+  flushMs: number,
+) {
+  if (redis) {
+    return {
+      counters: redisCounters(redis),
+      sortedSets: redisSortedSets(redis),
+      activity: redisActivity(redis, log),
+      close: async () => undefined,
+    }
+  }
+  const stores = {
+    counters: sqlCounters(db),
+    sortedSets: sqlSortedSets(db),
+    activity: sqlActivity(db, log),
+  }
+  return writeBehind(db, stores, log, { flushMs })
 }

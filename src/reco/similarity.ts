@@ -87,20 +87,29 @@ export function buildIndex(documents: readonly Document[]): SimilarityIndex {
     return vector
   }
   const vectors = new Map(counted.map(({ id, counts }) => [id, vectorOf(counts)]))
+  // An indexed article's answer never changes while the index lives: scored once, then read.
+  const answers = new Map<string, bigint[]>()
+  const rank = (id: bigint, count: number, query: Vector | undefined): bigint[] => {
+    if (!query || query.size === 0) return []
+    const scored: { id: bigint; score: number }[] = []
+    for (const [other, vector] of vectors) {
+      if (other === id) continue
+      const score = cosine(query, vector)
+      if (score > 0) scored.push({ id: other, score })
+    }
+    scored.sort((a, b) => b.score - a.score || (b.id > a.id ? 1 : b.id < a.id ? -1 : 0))
+    return scored.slice(0, count).map((entry) => entry.id)
+  }
   return {
     size: n,
     has: (id) => vectors.has(id),
     similar(id, count, document) {
-      const query = vectors.get(id) ?? (document ? vectorOf(termCounts(document)) : undefined)
-      if (!query || query.size === 0) return []
-      const scored: { id: bigint; score: number }[] = []
-      for (const [other, vector] of vectors) {
-        if (other === id) continue
-        const score = cosine(query, vector)
-        if (score > 0) scored.push({ id: other, score })
-      }
-      scored.sort((a, b) => b.score - a.score || (b.id > a.id ? 1 : b.id < a.id ? -1 : 0))
-      return scored.slice(0, count).map((entry) => entry.id)
+      const indexed = vectors.get(id)
+      if (!indexed) return rank(id, count, document ? vectorOf(termCounts(document)) : undefined)
+      const key = `${id}:${count}`
+      let answer = answers.get(key)
+      if (!answer) answers.set(key, (answer = rank(id, count, indexed)))
+      return [...answer]
     },
   }
 }

@@ -38,6 +38,14 @@ export function counterStoreContract(name: string, open: () => Promise<CounterSt
       expect(await store.get(COUNTERS.articleLiking, other)).toBe(-1)
     })
 
+    it('adds without reading back, by 1 by default and by negative amounts', async () => {
+      const id = freshId()
+      await store.add(COUNTERS.articleReading, id)
+      await store.add(COUNTERS.articleReading, id, 4)
+      await store.add(COUNTERS.articleReading, id, -2)
+      expect(await store.get(COUNTERS.articleReading, id)).toBe(3)
+    })
+
     it('reads several ids in the order given, with 0 for the uncounted ones', async () => {
       const [a, b, c] = [freshId(), freshId(), freshId()]
       await store.incr(COUNTERS.commentLiking, a, 3)

@@ -135,11 +135,11 @@ async function similarArticles(deps: Deps, id: bigint) {
 // Side effects of a read never fail the read itself.
 async function recordRead(deps: Deps, id: bigint, authorId: bigint, userId: bigint | null) {
   const writes = [
-    deps.counters.incr(COUNTERS.articleReading, id),
-    deps.counters.incr(COUNTERS.userArticlesReading, authorId),
-    deps.activity.record({ kind: 'read', userId }).then(() => 0),
+    deps.counters.add(COUNTERS.articleReading, id),
+    deps.counters.add(COUNTERS.userArticlesReading, authorId),
+    deps.activity.record({ kind: 'read', userId }),
   ]
-  if (userId !== null) writes.push(recordReading(deps, userId, id).then(() => 0))
+  if (userId !== null) writes.push(recordReading(deps, userId, id))
   const results = await Promise.allSettled(writes)
   for (const result of results) {
     if (result.status === 'rejected') deps.log.warn({ err: result.reason }, 'reading record failed')

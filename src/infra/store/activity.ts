@@ -38,12 +38,14 @@ const KEEP_SECONDS = 8 * 24 * 3600
 const KEYWORD_MAX = 100
 // Six digits until 2084, so key order is hour order.
 type Part = 'events' | 'users' | 'keywords'
-const bucket = (hour: number, part: Part) => `stats:${String(hour).padStart(6, '0')}:${part}`
+/** The sorted set of an hour's part. */
+export const bucket = (hour: number, part: Part) => `stats:${String(hour).padStart(6, '0')}:${part}`
 
 /** The UTC hour (since the epoch) of a time. */
 export const hourOf = (ms: number) => Math.floor(ms / 3_600_000)
 
-function increments(event: ActivityEvent): [Part, string, 'add' | 'incr'][] {
+/** The bucket writes an event makes: its part, member and whether it counts or just marks. */
+export function increments(event: ActivityEvent): [Part, string, 'add' | 'incr'][] {
   const out: [Part, string, 'add' | 'incr'][] = [
     ['events', event.kind === 'read' ? 'reads' : 'searches', 'incr'],
   ]

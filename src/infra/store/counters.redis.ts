@@ -39,6 +39,9 @@ export function redisCounters(redis: RedisClient): CounterStore {
     async incr(name, id, by = 1) {
       return Number(await redis.zincrby(name, by, id.toString()))
     },
+    async add(name, id, by = 1) {
+      await redis.zincrby(name, by, id.toString())
+    },
     async scan(name, cursor, limit) {
       const [next, flat] = await redis.zscan(name, cursor ?? '0', 'COUNT', limit)
       const entries: [bigint, number][] = []

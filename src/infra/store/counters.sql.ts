@@ -3,7 +3,12 @@ import type { Database } from '../db/schema.js'
 import { isMysql } from '../db/dialect.js'
 import { upsert } from '../db/upsert.js'
 import { toId, toInt } from '../db/values.js'
-import type { CounterStore } from './counters.js'
+import type { CounterName, CounterStore } from './counters.js'
+
+const increment = (db: Kysely<Database>, name: CounterName, id: bigint, by: number) =>
+  upsert(db, 'headline_counter', { name, member: id.toString(), score: by }, ['name', 'member'], {
+    score: sql`score + ${by}`,
+  }).execute()
 
 /** Counters in the `headline_counter` table (embedded mode). */
 export function sqlCounters(db: Kysely<Database>): CounterStore {
@@ -43,13 +48,7 @@ export function sqlCounters(db: Kysely<Database>): CounterStore {
     },
     async incr(name, id, by = 1) {
       return db.transaction().execute(async (trx) => {
-        await upsert(
-          trx,
-          'headline_counter',
-          { name, member: id.toString(), score: by },
-          ['name', 'member'],
-          { score: sql`score + ${by}` },
-        ).execute()
+        await increment(trx, name, id, by)
         const row = await trx
           .selectFrom('headline_counter')
           .select('score')
@@ -58,6 +57,9 @@ export function sqlCounters(db: Kysely<Database>): CounterStore {
           .executeTakeFirstOrThrow()
         return toInt(row.score)
       })
+    },
+    async add(name, id, by = 1) {
+      await increment(db, name, id, by)
     },
     async scan(name, cursor, limit) {
       let query = table

@@ -59,6 +59,7 @@ describe('tolerantCounters', () => {
     getMany: () => Promise.reject(down),
     getEach: () => Promise.reject(down),
     incr: () => Promise.reject(down),
+    add: () => Promise.reject(down),
     scan: () => Promise.reject(down),
     setMany: () => Promise.reject(down),
   }
@@ -71,7 +72,8 @@ describe('tolerantCounters', () => {
     expect(await counters.getMany(COUNTERS.articleReading, [1n, 2n, 3n])).toEqual([0, 0, 0])
     expect(await counters.getEach([COUNTERS.userLiked, COUNTERS.userArticles], 1n)).toEqual([0, 0])
     await expect(counters.incr(COUNTERS.articleReading, 1n, 2)).resolves.toBe(0)
-    expect(warn).toHaveBeenCalledTimes(4)
+    await expect(counters.add(COUNTERS.articleReading, 1n, 3)).resolves.toBeUndefined()
+    expect(warn).toHaveBeenCalledTimes(5)
   })
 
   it('passes results through while the store works', async () => {
@@ -80,6 +82,7 @@ describe('tolerantCounters', () => {
       getMany: async (_name, ids) => ids.map(() => 5),
       getEach: async (names) => names.map(() => 6),
       incr: async (_name, _id, by = 1) => 10 + by,
+      add: async () => undefined,
       scan: async () => ({ entries: [], next: null }),
       setMany: async () => 0,
     }
@@ -96,6 +99,7 @@ describe('tolerantCounters', () => {
       getMany: async (_name, ids) => ids.map(() => -1),
       getEach: async (names) => names.map((_, i) => i - 1),
       incr: async () => -3,
+      add: async () => undefined,
       scan: async () => ({ entries: [], next: null }),
       setMany: async () => 0,
     }

@@ -29,6 +29,8 @@ export interface CounterStore {
   getEach(names: readonly CounterName[], id: bigint): Promise<number[]>
   /** Adds `by` (may be negative) and returns the new count. */
   incr(name: CounterName, id: bigint, by?: number): Promise<number>
+  /** Adds `by` without reading the count back (read counts: may be written behind). */
+  add(name: CounterName, id: bigint, by?: number): Promise<void>
   /** A page of stored members (any order) after `cursor` (start with `undefined`); `next` null at the end. */
   scan(name: CounterName, cursor: string | undefined, limit: number): Promise<CounterPage>
   /**
@@ -96,6 +98,11 @@ export function tolerantCounters(store: CounterStore, log: Logger): TolerantCoun
         warn(error, 'increment', name)
         remember(name, id, by)
         return 0
+      }),
+    add: (name, id, by = 1) =>
+      store.add(name, id, by).catch((error: unknown) => {
+        warn(error, 'increment', name)
+        remember(name, id, by)
       }),
     scan: (name, cursor, limit) => store.scan(name, cursor, limit),
     setMany: (name, writes) => store.setMany(name, writes),

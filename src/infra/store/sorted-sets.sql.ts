@@ -45,27 +45,7 @@ export function sqlSortedSets(db: Db, now: () => number = Date.now): SortedSetSt
       await write(key, ttlSeconds, async (trx) => void (await add(trx, key, member, score)))
     },
     async addCapped(key, member, score, keep, ttlSeconds) {
-      await write(key, ttlSeconds, async (trx) => {
-        await add(trx, key, member, score)
-        const overflow = await members(trx, key)
-          .select('member')
-          .orderBy('score', 'desc')
-          .orderBy('member', 'desc')
-          .offset(keep)
-          .limit(1_000_000)
-          .execute()
-        if (overflow.length > 0) {
-          await trx
-            .deleteFrom('headline_sorted_set')
-            .where('set_key', '=', key)
-            .where(
-              'member',
-              'in',
-              overflow.map((row) => row.member),
-            )
-            .execute()
-        }
-      })
+      await write(key, ttlSeconds, (trx) => addAllCapped(trx, key, [[member, score]], keep, now))
     },
     async remove(key, list) {
       if (list.length === 0) return
@@ -103,6 +83,50 @@ export function sqlSortedSets(db: Db, now: () => number = Date.now): SortedSetSt
       await db.deleteFrom('headline_sorted_set').where('set_key', '=', key).execute()
     },
   }
+}
+
+/**
+ * Adds members to a set without TTL, then keeps its `keep` highest-scored members: the body of
+ * `addCapped`, run inside the caller's transaction (the write-behind flush writes many at once).
+ */
+export async function addAllCapped(
+  trx: Db,
+  key: string,
+  entries: readonly (readonly [member: string, score: number])[],
+  keep: number,
+  now: () => number = Date.now,
+): Promise<void> {
+  for (const [member, score] of entries) {
+    await upsert(
+      trx,
+      'headline_sorted_set',
+      { set_key: key, member, score },
+      ['set_key', 'member'],
+      {
+        score,
+      },
+    ).execute()
+  }
+  const overflow = await trx
+    .selectFrom('headline_sorted_set')
+    .where('set_key', '=', key)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now())]))
+    .select('member')
+    .orderBy('score', 'desc')
+    .orderBy('member', 'desc')
+    .offset(keep)
+    .limit(1_000_000)
+    .execute()
+  if (overflow.length === 0) return
+  await trx
+    .deleteFrom('headline_sorted_set')
+    .where('set_key', '=', key)
+    .where(
+      'member',
+      'in',
+      overflow.map((row) => row.member),
+    )
+    .execute()
 }
 
 /** Deletes the rows of expired sets. */
