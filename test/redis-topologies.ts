@@ -53,7 +53,7 @@ const LOOPBACK = '127.0.0.1'
  */
 export async function startSentinelTopology(): Promise<SentinelTopology> {
   const started = Date.now()
-  const group = new ProcessGroup('headline-sentinel-')
+  const group = new ProcessGroup('headline-redis-sentinel-')
   try {
     const [primaryPort, replicaPort, ...sentinelPorts] = await freePorts(5)
     const server = (port: number, extra: string[] = []) =>
@@ -130,7 +130,7 @@ export async function startSentinelTopology(): Promise<SentinelTopology> {
 /** Three primaries sharing the 16384 slots, no replicas (what `redis-cli --cluster create` makes). */
 export async function startClusterTopology(): Promise<ClusterTopology> {
   const started = Date.now()
-  const group = new ProcessGroup('headline-cluster-')
+  const group = new ProcessGroup('headline-redis-cluster-')
   try {
     const ports = await freePorts(6)
     const nodes = [0, 1, 2].map((i) => ({ port: ports[i]!, bus: ports[i + 3]! }))
