@@ -35,7 +35,7 @@ describe.skipIf(!TEST_REDIS_URL)('serve --workers (node:cluster)', () => {
       SMS_TEST_CODE: TEST_SMS_CODE,
       JWT_SECRET: 'test-secret-with-enough-length',
     })
-    const listening = await primary.waitFor(said('workers listening'), 120_000)
+    const listening = await primary.waitFor(said('workers listening'), 240_000)
     return { primary, url: `http://127.0.0.1:${port}`, pids: listening['workers'] as number[] }
   }
   // Registering a new mobile mints a user id on whichever worker takes the connection.
@@ -60,7 +60,7 @@ describe.skipIf(!TEST_REDIS_URL)('serve --workers (node:cluster)', () => {
   beforeAll(async () => {
     redis = new Redis(TEST_REDIS_URL as string)
     ;[a, b] = await Promise.all([startPrimary(2), startPrimary(2)])
-  }, 180_000)
+  }, 300_000)
   afterAll(async () => {
     await Promise.all([a?.primary.stop(), b?.primary.stop()])
     await deleteKeysUnder(redis, prefix)

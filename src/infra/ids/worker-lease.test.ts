@@ -8,6 +8,10 @@ import { leaseWorkerId, workerLeaseKey, type WorkerLease } from './worker-lease.
 
 const log = pino({ level: 'silent' })
 const workerBits = (id: bigint) => Number((id >> 12n) & 31n)
+const until = async (done: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
+  for (const deadline = Date.now() + timeoutMs; !(await done()) && Date.now() < deadline;)
+    await sleep(20)
+}
 
 describe.skipIf(!TEST_REDIS_URL)('Snowflake worker id lease', () => {
   let t: TestRedis
@@ -42,7 +46,7 @@ describe.skipIf(!TEST_REDIS_URL)('Snowflake worker id lease', () => {
   it('moves to a free id when another process took its id over', async () => {
     const a = await lease(3, 300)
     await t.raw.set(workerLeaseKey(2, 3), 'someone else', 'PX', 10_000)
-    for (let i = 0; i < 50 && a.held.workerId === 3; i++) await sleep(20)
+    await until(() => a.held.workerId !== 3)
     expect(a.held.workerId).toBe(4)
     expect(workerBits(a.ids.nextId())).toBe(4)
   })
@@ -50,7 +54,9 @@ describe.skipIf(!TEST_REDIS_URL)('Snowflake worker id lease', () => {
   it('takes its id back after Redis lost it, and keeps it leased past the TTL', async () => {
     const a = await lease(7, 300)
     await t.raw.del(workerLeaseKey(2, 7))
-    await sleep(600)
+    await until(async () => (await t.raw.exists(workerLeaseKey(2, 7))) === 1)
+    // Past the TTL: renewed, not expired.
+    await sleep(400)
     expect(a.held.workerId).toBe(7)
     expect(await t.raw.get(workerLeaseKey(2, 7))).not.toBeNull()
     expect(workerBits(a.ids.nextId())).toBe(7)
