@@ -1,7 +1,8 @@
 import { Type, type TProperties, type TSchema } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
+import type { Deps } from '../../deps.js'
 import { Ok } from '../../http/schemas.js'
-import { adminIdOf } from './access/guard.js'
+import { adminIdOf, misPermission } from './access/guard.js'
 import type { Actor } from './system/operation-log.repo.js'
 
 /** The admin API's paging: `page` from 1, `per_page` 10..50, default 20. */
@@ -54,3 +55,20 @@ export const ListQuery = <P extends TProperties>(filters: P) =>
     order_by: Type.Optional(Type.String({ maxLength: 20 })),
     ...MisPageQuery,
   })
+
+/**
+ * The options of an admin list route: its `filters` (with `order_by` and the paging), the
+ * `{<key>: [item], total_count}` answer, and the permission it needs.
+ */
+export const listRoute = <P extends TProperties, K extends string, T extends TSchema>(
+  deps: Deps,
+  spec: { tags: string[]; summary: string; filters: P; key: K; item: T; permission: string },
+) => ({
+  schema: {
+    tags: spec.tags,
+    summary: spec.summary,
+    querystring: ListQuery(spec.filters),
+    response: { 200: ListOf(spec.key, spec.item) },
+  },
+  onRequest: misPermission(deps, spec.permission),
+})

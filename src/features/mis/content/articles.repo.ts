@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, toId, toInt } from '../../../infra/db/values.js'
 import { contains } from '../mis.schemas.js'
-import { countAndPage } from '../../../infra/db/paging.js'
+import { listPage } from '../listing.js'
 
 /** Filters of the review list. */
 export interface ArticleFilter {
@@ -66,12 +66,13 @@ export async function listReviewArticles(
 ) {
   const query = filtered(base(db), filter)
   const order = filter.orderById ? 'a.article_id' : 'a.create_time'
-  const { rows, total } = await countAndPage(
+  return listPage(
+    'items',
     query,
     (q) => q.select(COLUMNS).orderBy(order, 'desc').orderBy('a.article_id', 'desc'),
     page,
+    toItem,
   )
-  return { items: rows.map(toItem), total_count: total }
 }
 
 /** One article with its content, any status, or undefined. */

@@ -7,7 +7,7 @@ import { Id, IdInput, IdParam, Message, Ok, ok, requireId } from '../../../http/
 import { COUNTERS } from '../../../infra/store/counters.js'
 import { reviewActionOf, reviewArticles, sensitiveHits } from '../../article-lifecycle/index.js'
 import { adminIdOf, misPermission } from '../access/guard.js'
-import { DateTimeText, ListOf, NullableString, actorOf, pageOf, ListQuery } from '../mis.schemas.js'
+import { DateTimeText, NullableString, actorOf, pageOf, listRoute } from '../mis.schemas.js'
 import { logOperation } from '../system/operation-log.repo.js'
 import { getReviewArticle, listReviewArticles } from './articles.repo.js'
 
@@ -53,21 +53,20 @@ export async function articlesReviewRoutes(instance: FastifyInstance, { deps }: 
 
   app.get(
     '/articles',
-    {
-      schema: {
-        tags,
-        summary: 'Articles for review: title, channel (name), status_list (e.g. 1,3), begin/end',
-        querystring: ListQuery({
-          title: Type.Optional(Type.String({ maxLength: 128 })),
-          channel: Type.Optional(Type.String({ maxLength: 32 })),
-          status_list: Type.Optional(Type.String({ maxLength: 20 })),
-          begin: Type.Optional(DateTimeText),
-          end: Type.Optional(DateTimeText),
-        }),
-        response: { 200: ListOf('articles', Article) },
+    listRoute(deps, {
+      tags,
+      summary: 'Articles for review: title, channel (name), status_list (e.g. 1,3), begin/end',
+      filters: {
+        title: Type.Optional(Type.String({ maxLength: 128 })),
+        channel: Type.Optional(Type.String({ maxLength: 32 })),
+        status_list: Type.Optional(Type.String({ maxLength: 20 })),
+        begin: Type.Optional(DateTimeText),
+        end: Type.Optional(DateTimeText),
       },
-      onRequest: misPermission(deps, 'article-list-get'),
-    },
+      key: 'articles',
+      item: Article,
+      permission: 'article-list-get',
+    }),
     async (request) => {
       const q = request.query
       const filter = {

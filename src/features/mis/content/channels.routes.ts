@@ -4,7 +4,7 @@ import type { Deps } from '../../../deps.js'
 import { typed } from '../../../http/feature.js'
 import { Ok, ok } from '../../../http/schemas.js'
 import { misPermission } from '../access/guard.js'
-import { Flag, ListOf, ListQuery, actorOf, pageOf } from '../mis.schemas.js'
+import { Flag, actorOf, pageOf, listRoute } from '../mis.schemas.js'
 import { listAdminChannels } from './channels.repo.js'
 import { createChannel, editChannel, removeChannel } from './channels.service.js'
 
@@ -36,19 +36,18 @@ export async function channelsAdminRoutes(instance: FastifyInstance, { deps }: {
 
   app.get(
     '/channels',
-    {
-      schema: {
-        tags,
-        summary: 'List channels with their article counts',
-        querystring: ListQuery({
-          channel_id: Type.Optional(ChannelId),
-          keyword: Type.Optional(Type.String({ maxLength: 32 })),
-          is_visible: Type.Optional(Flag),
-        }),
-        response: { 200: ListOf('channels', Channel) },
+    listRoute(deps, {
+      tags,
+      summary: 'List channels with their article counts',
+      filters: {
+        channel_id: Type.Optional(ChannelId),
+        keyword: Type.Optional(Type.String({ maxLength: 32 })),
+        is_visible: Type.Optional(Flag),
       },
-      onRequest: misPermission(deps, 'channel-list-get'),
-    },
+      key: 'channels',
+      item: Channel,
+      permission: 'channel-list-get',
+    }),
     async (request) => {
       const { channel_id, keyword, is_visible, order_by } = request.query
       const filter = {

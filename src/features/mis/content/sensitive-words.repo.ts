@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, sqlDateTime, toId, toInt } from '../../../infra/db/values.js'
-import { contains } from '../mis.schemas.js'
-import { countAndPage } from '../../../infra/db/paging.js'
+import { listPage, withKeyword } from '../listing.js'
 
 const COLUMNS = ['id', 'word', 'weights', 'hold_count', 'create_time', 'update_time'] as const
 
@@ -30,18 +29,17 @@ export async function listWords(
   filter: { word?: string | undefined; orderById: boolean },
   page: { offset: number; limit: number },
 ) {
-  let query = db.selectFrom('recommend_sensitive_word')
-  if (filter.word) query = query.where('word', 'like', contains(filter.word))
-  const { rows, total } = await countAndPage(
-    query,
+  return listPage(
+    'words',
+    withKeyword(db.selectFrom('recommend_sensitive_word'), filter.word, ['word']),
     (q) =>
       q
         .select(COLUMNS)
         .orderBy(filter.orderById ? 'id' : 'weights', 'desc')
         .orderBy('id', 'desc'),
     page,
+    toItem,
   )
-  return { words: rows.map(toItem), total_count: total }
 }
 
 /** One word, or undefined. */

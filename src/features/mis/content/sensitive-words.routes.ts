@@ -8,7 +8,7 @@ import { Id, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
 import { isUniqueViolation } from '../../../infra/db/errors.js'
 import type { Database } from '../../../infra/db/schema.js'
 import { misPermission } from '../access/guard.js'
-import { ListOf, ListQuery, actorOf, pageOf } from '../mis.schemas.js'
+import { actorOf, pageOf, listRoute } from '../mis.schemas.js'
 import { logOperation } from '../system/operation-log.repo.js'
 import {
   deleteWord,
@@ -51,17 +51,16 @@ export async function sensitiveWordsRoutes(instance: FastifyInstance, { deps }: 
 
   app.get(
     '/sensitive_words',
-    {
-      schema: {
-        tags,
-        summary: 'List sensitive words (word: part of the word)',
-        querystring: ListQuery({
-          word: Type.Optional(Type.String({ maxLength: 40 })),
-        }),
-        response: { 200: ListOf('words', Word) },
+    listRoute(deps, {
+      tags,
+      summary: 'List sensitive words (word: part of the word)',
+      filters: {
+        word: Type.Optional(Type.String({ maxLength: 40 })),
       },
-      onRequest: misPermission(deps, 'sensitive-word-list-get'),
-    },
+      key: 'words',
+      item: Word,
+      permission: 'sensitive-word-list-get',
+    }),
     async (request) => {
       const filter = { word: request.query.word, orderById: request.query.order_by === 'id' }
       return ok(await listWords(deps.db.read, filter, pageOf(request.query)))

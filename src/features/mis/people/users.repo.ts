@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, toId, toInt } from '../../../infra/db/values.js'
-import { contains } from '../mis.schemas.js'
-import { countAndPage } from '../../../infra/db/paging.js'
+import { listPage, withKeyword } from '../listing.js'
 
 const COLUMNS = [
   'user_id',
@@ -57,20 +56,12 @@ export async function listUsers(
 ) {
   let query = db.selectFrom('user_basic')
   if (filter.status !== undefined) query = query.where('status', '=', filter.status)
-  if (filter.keyword) {
-    const like = contains(filter.keyword)
-    query = query.where((eb) =>
-      eb.or([
-        eb('mobile', 'like', like),
-        eb('account', 'like', like),
-        eb('user_name', 'like', like),
-      ]),
-    )
-  }
+  query = withKeyword(query, filter.keyword, ['mobile', 'account', 'user_name'])
   if (filter.begin) query = query.where('last_login', '>=', filter.begin)
   if (filter.end) query = query.where('last_login', '<=', filter.end)
   const order = filter.orderById ? 'user_id' : 'create_time'
-  const { rows, total } = await countAndPage(
+  return listPage(
+    'users',
     query,
     (q) =>
       q
@@ -78,8 +69,8 @@ export async function listUsers(
         .orderBy(order, filter.orderById ? 'asc' : 'desc')
         .orderBy('user_id', 'desc'),
     page,
+    toItem,
   )
-  return { users: rows.map(toItem), total_count: total }
 }
 
 /** One app user, or undefined. */

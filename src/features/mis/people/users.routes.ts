@@ -6,15 +6,7 @@ import { typed } from '../../../http/feature.js'
 import { Id, IdInput, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
 import { misPermission } from '../access/guard.js'
 import { ACCOUNT_PATTERN, PASSWORD_PATTERN } from '../access/passwords.js'
-import {
-  DateTimeText,
-  Flag,
-  ListOf,
-  NullableString,
-  actorOf,
-  pageOf,
-  ListQuery,
-} from '../mis.schemas.js'
+import { DateTimeText, Flag, NullableString, actorOf, pageOf, listRoute } from '../mis.schemas.js'
 import { getUser, listUsers } from './users.repo.js'
 import { createAppUser, setUsersStatus } from './users.service.js'
 
@@ -39,20 +31,19 @@ export async function usersAdminRoutes(instance: FastifyInstance, { deps }: { de
 
   app.get(
     '/users',
-    {
-      schema: {
-        tags,
-        summary: 'List users: keyword (mobile, account, name), status, begin/end on last_login',
-        querystring: ListQuery({
-          keyword: Type.Optional(Type.String({ maxLength: 32 })),
-          status: Type.Optional(Flag),
-          begin: Type.Optional(DateTimeText),
-          end: Type.Optional(DateTimeText),
-        }),
-        response: { 200: ListOf('users', User) },
+    listRoute(deps, {
+      tags,
+      summary: 'List users: keyword (mobile, account, name), status, begin/end on last_login',
+      filters: {
+        keyword: Type.Optional(Type.String({ maxLength: 32 })),
+        status: Type.Optional(Flag),
+        begin: Type.Optional(DateTimeText),
+        end: Type.Optional(DateTimeText),
       },
-      onRequest: misPermission(deps, 'userlist-get'),
-    },
+      key: 'users',
+      item: User,
+      permission: 'userlist-get',
+    }),
     async (request) => {
       const { keyword, status, begin, end, order_by } = request.query
       const filter = { keyword, status, begin, end, orderById: order_by === 'id' }

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, sqlDateTime, toId, toInt } from '../../../infra/db/values.js'
-import { contains } from '../mis.schemas.js'
-import { countAndPage } from '../../../infra/db/paging.js'
+import { listPage, withKeyword } from '../listing.js'
 
 const COLUMNS = [
   'a.administrator_id',
@@ -61,12 +60,10 @@ export async function listAdministrators(
 ) {
   let query = base(db)
   if (filter.status !== undefined) query = query.where('a.status', '=', filter.status)
-  if (filter.keyword) {
-    const like = contains(filter.keyword)
-    query = query.where((eb) => eb.or([eb('a.account', 'like', like), eb('a.name', 'like', like)]))
-  }
+  query = withKeyword(query, filter.keyword, ['a.account', 'a.name'])
   const order = filter.orderById ? 'a.administrator_id' : 'a.update_time'
-  const { rows, total } = await countAndPage(
+  return listPage(
+    'administrators',
     query,
     (q) =>
       q
@@ -74,8 +71,8 @@ export async function listAdministrators(
         .orderBy(order, filter.orderById ? 'asc' : 'desc')
         .orderBy('a.administrator_id'),
     page,
+    toItem,
   )
-  return { administrators: rows.map(toItem), total_count: total }
 }
 
 /** One administrator, or undefined. */

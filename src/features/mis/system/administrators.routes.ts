@@ -6,7 +6,7 @@ import { typed } from '../../../http/feature.js'
 import { Id, IdInput, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
 import { misPermission } from '../access/guard.js'
 import { ACCOUNT_PATTERN, PASSWORD_PATTERN } from '../access/passwords.js'
-import { Flag, ListOf, ListQuery, NullableString, actorOf, pageOf } from '../mis.schemas.js'
+import { Flag, NullableString, actorOf, pageOf, listRoute } from '../mis.schemas.js'
 import { getAdministrator, listAdministrators } from './administrators.repo.js'
 import {
   createAdministrator,
@@ -39,18 +39,17 @@ export async function administratorsRoutes(instance: FastifyInstance, { deps }: 
 
   app.get(
     '/administrators',
-    {
-      schema: {
-        tags,
-        summary: 'List administrators',
-        querystring: ListQuery({
-          keyword: Type.Optional(Type.String({ maxLength: 50 })),
-          status: Type.Optional(Flag),
-        }),
-        response: { 200: ListOf('administrators', Administrator) },
+    listRoute(deps, {
+      tags,
+      summary: 'List administrators',
+      filters: {
+        keyword: Type.Optional(Type.String({ maxLength: 50 })),
+        status: Type.Optional(Flag),
       },
-      onRequest: misPermission(deps, 'administrator-list-get'),
-    },
+      key: 'administrators',
+      item: Administrator,
+      permission: 'administrator-list-get',
+    }),
     async (request) => {
       const { keyword, status, order_by } = request.query
       const filter = { keyword, status, orderById: order_by === 'id' }

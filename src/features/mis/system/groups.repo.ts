@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { sqlDateTime, toId, toInt } from '../../../infra/db/values.js'
-import { contains } from '../mis.schemas.js'
-import { countAndPage } from '../../../infra/db/paging.js'
+import { listPage, withKeyword } from '../listing.js'
 
 /** The name of the seeded group that holds every permission. */
 export const SUPER_GROUP = '超级管理员'
@@ -39,10 +38,10 @@ export async function listGroups(
   filter: { keyword?: string | undefined; orderById: boolean },
   page: { offset: number; limit: number },
 ) {
-  let query = db.selectFrom('mis_administrator_group')
-  if (filter.keyword) query = query.where('name', 'like', contains(filter.keyword))
+  const query = withKeyword(db.selectFrom('mis_administrator_group'), filter.keyword, ['name'])
   const order = filter.orderById ? 'group_id' : 'update_time'
-  const { rows, total } = await countAndPage(
+  return listPage(
+    'groups',
     query,
     (q) =>
       q
@@ -50,8 +49,8 @@ export async function listGroups(
         .orderBy(order, filter.orderById ? 'asc' : 'desc')
         .orderBy('group_id'),
     page,
+    toItem,
   )
-  return { groups: rows.map(toItem), total_count: total }
 }
 
 /** One group, or undefined. */

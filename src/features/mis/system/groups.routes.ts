@@ -7,7 +7,7 @@ import { Id, IdInput, IdParam, Ok, ok, requireId } from '../../../http/schemas.j
 import { misPermission } from '../access/guard.js'
 import { PermissionNode } from '../access/login.routes.js'
 import { permissionTree } from '../access/permission-tree.js'
-import { Flag, ListOf, ListQuery, NullableString, actorOf, pageOf } from '../mis.schemas.js'
+import { Flag, NullableString, actorOf, pageOf, listRoute } from '../mis.schemas.js'
 import { getGroup, listGroups } from './groups.repo.js'
 import { createGroup, editGroup, removeGroup } from './groups.service.js'
 
@@ -31,17 +31,16 @@ export async function groupsRoutes(instance: FastifyInstance, { deps }: { deps: 
 
   app.get(
     '/groups',
-    {
-      schema: {
-        tags,
-        summary: 'List groups',
-        querystring: ListQuery({
-          keyword: Type.Optional(Type.String({ maxLength: 50 })),
-        }),
-        response: { 200: ListOf('groups', Group) },
+    listRoute(deps, {
+      tags,
+      summary: 'List groups',
+      filters: {
+        keyword: Type.Optional(Type.String({ maxLength: 50 })),
       },
-      onRequest: misPermission(deps, 'group-list-get'),
-    },
+      key: 'groups',
+      item: Group,
+      permission: 'group-list-get',
+    }),
     async (request) => {
       const filter = { keyword: request.query.keyword, orderById: request.query.order_by === 'id' }
       return ok(await listGroups(deps.db.read, filter, pageOf(request.query)))

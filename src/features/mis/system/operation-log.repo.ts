@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, toId } from '../../../infra/db/values.js'
-import { contains } from '../mis.schemas.js'
-import { countAndPage } from '../../../infra/db/paging.js'
+import { listPage, withKeyword } from '../listing.js'
 
 /** Who did it, from where. */
 export interface Actor {
@@ -46,16 +45,12 @@ export async function listOperations(db: Kysely<Database>, filter: LogFilter) {
   let query = db
     .selectFrom('mis_operation_log as l')
     .leftJoin('mis_administrator as a', 'a.administrator_id', 'l.administrator_id')
-  if (filter.keyword) {
-    const like = contains(filter.keyword)
-    query = query.where((eb) =>
-      eb.or([eb('l.operation', 'like', like), eb('l.description', 'like', like)]),
-    )
-  }
+  query = withKeyword(query, filter.keyword, ['l.operation', 'l.description'])
   if (filter.begin) query = query.where('l.create_time', '>=', filter.begin)
   if (filter.end) query = query.where('l.create_time', '<=', filter.end)
   const order = filter.orderById ? 'l.operation_log_id' : 'l.create_time'
-  const { rows, total } = await countAndPage(
+  return listPage(
+    'operationlogs',
     query,
     (q) =>
       q
@@ -71,10 +66,7 @@ export async function listOperations(db: Kysely<Database>, filter: LogFilter) {
         .orderBy(order, 'desc')
         .orderBy('l.operation_log_id', 'desc'),
     filter,
-  )
-  return {
-    total_count: total,
-    operationlogs: rows.map((row) => ({
+    (row) => ({
       operation_log_id: toId(row.operation_log_id),
       administrator_id: toId(row.administrator_id),
       administrator_name: row.administrator_name,
@@ -82,6 +74,6 @@ export async function listOperations(db: Kysely<Database>, filter: LogFilter) {
       operation: row.operation,
       description: row.description,
       ctime: isoDateTime(row.create_time),
-    })),
-  }
+    }),
+  )
 }

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import type { Deps } from '../../../deps.js'
 import { typed } from '../../../http/feature.js'
 import { Id, ok } from '../../../http/schemas.js'
-import { misPermission } from '../access/guard.js'
-import { DateTimeText, ListOf, NullableString, actorOf, pageOf, ListQuery } from '../mis.schemas.js'
+import {} from '../access/guard.js'
+import { DateTimeText, NullableString, actorOf, pageOf, listRoute } from '../mis.schemas.js'
 import { listOperations, logOperation } from './operation-log.repo.js'
 
 const Entry = Type.Object({
@@ -21,20 +21,18 @@ const Entry = Type.Object({
 export async function operationLogRoutes(instance: FastifyInstance, { deps }: { deps: Deps }) {
   typed(instance).get(
     '/operationlogs',
-    {
-      schema: {
-        tags: ['mis system'],
-        summary:
-          'Admin actions: keyword (operation or description), begin/end (YYYY-MM-DD HH:MM:SS)',
-        querystring: ListQuery({
-          keyword: Type.Optional(Type.String({ maxLength: 50 })),
-          begin: Type.Optional(DateTimeText),
-          end: Type.Optional(DateTimeText),
-        }),
-        response: { 200: ListOf('operationlogs', Entry) },
+    listRoute(deps, {
+      tags: ['mis system'],
+      summary: 'Admin actions: keyword (operation or description), begin/end (YYYY-MM-DD HH:MM:SS)',
+      filters: {
+        keyword: Type.Optional(Type.String({ maxLength: 50 })),
+        begin: Type.Optional(DateTimeText),
+        end: Type.Optional(DateTimeText),
       },
-      onRequest: misPermission(deps, 'operationlog-get'),
-    },
+      key: 'operationlogs',
+      item: Entry,
+      permission: 'operationlog-get',
+    }),
     async (request) => {
       const { keyword, begin, end, order_by } = request.query
       const filter = { keyword, begin, end, orderById: order_by === 'id', ...pageOf(request.query) }

@@ -2,8 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { sqlDateTime, toId } from '../../../infra/db/values.js'
 import { toPermissionItem } from '../access/permission-tree.js'
-import { contains } from '../mis.schemas.js'
-import { countAndPage } from '../../../infra/db/paging.js'
+import { listPage, withKeyword } from '../listing.js'
 
 const COLUMNS = ['permission_id', 'name', 'type', 'parent_id', 'code', 'sequence'] as const
 
@@ -24,16 +23,14 @@ export async function listPermissions(
   if (filter.parentId !== undefined)
     query = query.where('parent_id', '=', filter.parentId.toString())
   if (filter.type !== undefined) query = query.where('type', '=', filter.type)
-  if (filter.keyword) {
-    const like = contains(filter.keyword)
-    query = query.where((eb) => eb.or([eb('name', 'like', like), eb('code', 'like', like)]))
-  }
-  const { rows, total } = await countAndPage(
+  query = withKeyword(query, filter.keyword, ['name', 'code'])
+  return listPage(
+    'permissions',
     query,
     (q) => q.select(COLUMNS).orderBy('sequence').orderBy('permission_id'),
     page,
+    toPermissionItem,
   )
-  return { permissions: rows.map(toPermissionItem), total_count: total }
 }
 
 /** One permission, or undefined. */

@@ -5,7 +5,7 @@ import { AppError } from '../../../errors.js'
 import { typed } from '../../../http/feature.js'
 import { Id, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
 import { misPermission } from '../access/guard.js'
-import { Flag, ListOf, ListQuery, NullableString, actorOf, pageOf } from '../mis.schemas.js'
+import { Flag, NullableString, actorOf, pageOf, listRoute } from '../mis.schemas.js'
 import { getPermission, listPermissions } from './permissions.repo.js'
 import { createPermission, editPermission, removePermission } from './permissions.service.js'
 
@@ -35,19 +35,18 @@ export async function permissionsRoutes(instance: FastifyInstance, { deps }: { d
 
   app.get(
     '/permissions',
-    {
-      schema: {
-        tags,
-        summary: 'List permissions by sequence',
-        querystring: ListQuery({
-          parent_id: Type.Optional(ParentId),
-          type: Type.Optional(Flag),
-          keyword: Type.Optional(Type.String({ maxLength: 50 })),
-        }),
-        response: { 200: ListOf('permissions', Permission) },
+    listRoute(deps, {
+      tags,
+      summary: 'List permissions by sequence',
+      filters: {
+        parent_id: Type.Optional(ParentId),
+        type: Type.Optional(Flag),
+        keyword: Type.Optional(Type.String({ maxLength: 50 })),
       },
-      onRequest: misPermission(deps, 'permission-list-get'),
-    },
+      key: 'permissions',
+      item: Permission,
+      permission: 'permission-list-get',
+    }),
     async (request) => {
       const { parent_id, type, keyword } = request.query
       const filter = {

@@ -30,6 +30,11 @@ describe('mis administrators, groups and permissions', () => {
     const dup = await mis('POST', '/groups', { name: '编辑' })
     expect(dup.statusCode).toBe(403)
     expect(dup.json()).toEqual({ message: 'Group 编辑 already exists.' })
+    const found = await mis('GET', '/groups?keyword=编')
+    expect(found.json().data).toEqual({
+      groups: [{ group_id, name: '编辑', remark: '频道', status: 1 }],
+      total_count: 1,
+    })
 
     const created = await mis('POST', '/administrators', {
       account: 'editor',

@@ -1,0 +1,39 @@
+import type { ReferenceExpression, SelectQueryBuilder } from 'kysely'
+import { countAndPage } from '../../infra/db/paging.js'
+import { contains } from './mis.schemas.js'
+
+/** `query` narrowed to the rows where one of `columns` contains `keyword` (none: every row). */
+export function withKeyword<DB, TB extends keyof DB>(
+  query: SelectQueryBuilder<DB, TB, object>,
+  keyword: string | undefined,
+  columns: readonly ReferenceExpression<DB, TB>[],
+): SelectQueryBuilder<DB, TB, object> {
+  if (!keyword) return query
+  const like = contains(keyword)
+  return query.where((eb) => eb.or(columns.map((column) => eb(column, 'like', like))))
+}
+
+/**
+ * An admin list's answer, `{<key>: items, total_count}`: one page of the filtered `query` as
+ * `select` shapes and orders it, each row made an item by `toItem`.
+ */
+export async function listPage<
+  K extends string,
+  DB,
+  TB extends keyof DB,
+  SDB,
+  STB extends keyof SDB,
+  O,
+  I,
+>(
+  key: K,
+  query: SelectQueryBuilder<DB, TB, object>,
+  select: (query: SelectQueryBuilder<DB, TB, object>) => SelectQueryBuilder<SDB, STB, O>,
+  page: { offset: number; limit: number },
+  toItem: (row: O) => I,
+) {
+  const { rows, total } = await countAndPage(query, select, page)
+  return { [key]: rows.map(toItem), total_count: total } as { [P in K]: I[] } & {
+    total_count: number
+  }
+}
