@@ -18,6 +18,7 @@ import { USER_USAGE, userCommand } from './cli/user.js'
 import { adminCommand } from './cli/admin.js'
 import { purgeExpiredState } from './infra/store/purge.js'
 import { runPrimary } from './cluster/primary.js'
+import { connectionDrain } from './http/drain.js'
 
 const USAGE = `usage: headline <command>
   serve     start the HTTP API and its Socket.IO server (embedded mode migrates and seeds itself)
@@ -89,8 +90,10 @@ async function main(
   const attach = command === 'im' || config.realtimeAttach
   const realtime = await startRealtime(deps, attach ? app.server : undefined)
   const jobs = command === 'serve' ? startJobs(deps, { schedule: config.jobs.inServe }) : undefined
+  const drain = command === 'serve' ? connectionDrain(app) : undefined
   closeWithGrace({ delay: 10_000, logger: log }, async ({ err }) => {
     if (err) log.error({ err }, 'shutting down after an error')
+    else await drain?.(DRAIN_GRACE_MS)
     await jobs?.stop()
     await realtime.close()
     await app.close()
@@ -100,6 +103,9 @@ async function main(
   if (command === 'im') log.info(`Headline IM ready: socket.io on port ${config.port}`)
   else log.info(`Headline API ready: ${config.publicUrl} (docs at ${config.publicUrl}docs)`)
 }
+
+// Long enough for busy keep-alive clients to send one more request and be told to reconnect.
+const DRAIN_GRACE_MS = 1000
 
 function warnAboutDemoSettings(config: Config, log: Logger) {
   if (config.smsTestCode) {

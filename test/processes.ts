@@ -97,15 +97,16 @@ export interface LoopResult {
 }
 
 /**
- * Sends GETs to `url` from `concurrency` loops (a new connection each, as a proxy without
- * keep-alive does) until `stop()`; `stop()` resolves with the tally.
+ * Sends GETs to `url` from `concurrency` loops until `stop()`, which resolves with the tally: a
+ * new connection each (as a proxy without keep-alive does), or reused ones with `keepAlive`.
  */
-export function requestLoop(url: string, concurrency = 4) {
+export function requestLoop(url: string, concurrency = 4, options: { keepAlive?: boolean } = {}) {
   const result: LoopResult = { statuses: {}, errors: {} }
   let running = true
+  const agent = options.keepAlive ? new http.Agent({ keepAlive: true }) : false
   const one = () =>
     new Promise<void>((resolve) => {
-      const request = http.get(url, { agent: false }, (response) => {
+      const request = http.get(url, { agent }, (response) => {
         response.resume()
         response.on('end', () => {
           const status = response.statusCode ?? 0
@@ -132,6 +133,7 @@ export function requestLoop(url: string, concurrency = 4) {
     async stop(): Promise<LoopResult> {
       running = false
       await Promise.all(loops)
+      if (agent) agent.destroy()
       return result
     },
   }
