@@ -23,7 +23,7 @@ import { misRoutes } from './features/mis/index.js'
 import { mpRoutes } from './features/mp/index.js'
 import { registerAuth } from './http/auth.js'
 import { registerConsole } from './http/console.js'
-import { JSON_BODY_LIMIT } from './http/body-limits.js'
+import { JSON_BODY_LIMIT, closeOnUnreadBody } from './http/body-limits.js'
 import { registerFiniteNumbers } from './http/finite-numbers.js'
 import { registerJson } from './http/json.js'
 import { registerOps } from './http/ops.js'
@@ -63,6 +63,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const sealRoutes = answerWrongMethods(app)
 
   registerJson(app)
+  closeOnUnreadBody(app)
   registerOps(app, deps)
   app.setErrorHandler(replyWithError)
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ message: NOT_FOUND }))

@@ -1,3 +1,5 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../test/app.js'
@@ -64,6 +66,43 @@ describe('body limits and login before the body', () => {
       }
     },
   )
+
+  it('closes the connection after refusing a body that has not arrived, and only then', async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 })
+    const { port } = t.app.server.address() as AddressInfo
+    // Sends the headers of `length` bytes of body but only `sent` of them; resolves on the reply.
+    const post = (length: number, sent: number) =>
+      new Promise<{ request: http.ClientRequest; response: http.IncomingMessage }>(
+        (resolve, reject) => {
+          const request = http.request(
+            `http://127.0.0.1:${port}/v1_0/comments`,
+            {
+              method: 'POST',
+              headers: {
+                'content-type': 'application/json',
+                'content-length': length,
+                connection: 'keep-alive',
+              },
+            },
+            (response) => resolve({ request, response }),
+          )
+          request.on('error', reject)
+          request.write(' '.repeat(sent))
+        },
+      )
+    const refused = await post(8 * 1024 * 1024, 64 * 1024)
+    expect(refused.response.statusCode).toBe(401)
+    expect(refused.response.headers.connection).toBe('close')
+    const closed = new Promise((resolve) => refused.request.socket!.once('close', resolve))
+    refused.response.resume()
+    await closed
+
+    const whole = await post(2, 2)
+    expect(whole.response.statusCode).toBe(401)
+    expect(whole.response.headers.connection).toBe('keep-alive')
+    whole.response.resume()
+    whole.request.destroy()
+  })
 
   it('reads the body once the caller is logged in (the check above is not vacuous)', async () => {
     const { stream, state } = watchedBody('{"target":1,"content":"hi"')
