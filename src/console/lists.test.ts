@@ -44,6 +44,7 @@ describe.skipIf(!hasChromium)('admin console in a browser: a list with an edit d
 
     await clickText(page, '.toolbar button', '添加')
     await page.waitForSelector('.el-dialog input')
+    expect(await page.$eval('.el-dialog__title', (el) => el.textContent)).toBe('添加敏感词')
     await page.type('.el-dialog input', '  新词  ')
     await page.click('[data-test=dialog-save]')
     expect(await nextMessage(page)).toEqual({ type: 'success', text: '已保存敏感词「新词」' })
@@ -58,6 +59,7 @@ describe.skipIf(!hasChromium)('admin console in a browser: a list with an edit d
 
     await clickText(page, `${bodyRows} button`, '编辑')
     await page.waitForSelector('.el-dialog input')
+    expect(await page.$eval('.el-dialog__title', (el) => el.textContent)).toBe('编辑敏感词')
     await page.click('.el-dialog input', { count: 3 })
     await page.type('.el-dialog input', '新词语')
     await page.click('[data-test=dialog-save]')
