@@ -49,6 +49,18 @@ describe('writeBehind (embedded SQL stores)', () => {
     expect(await behind.counters.get(COUNTERS.articleReading, id)).toBe(9)
   })
 
+  it('never hides a write of this process behind a count read before it', async () => {
+    const id = 21n
+    expect(await behind.counters.getMany(COUNTERS.articleLiking, [id])).toEqual([0])
+    await behind.counters.incr(COUNTERS.articleLiking, id, 2)
+    expect(await behind.counters.get(COUNTERS.articleLiking, id)).toBe(2)
+    await behind.counters.add(COUNTERS.articleLiking, id)
+    await behind.flush()
+    expect(await behind.counters.getEach([COUNTERS.articleLiking], id)).toEqual([3])
+    await behind.counters.setMany(COUNTERS.articleLiking, [{ id, expected: 3, value: 7 }])
+    expect(await behind.counters.get(COUNTERS.articleLiking, id)).toBe(7)
+  })
+
   it('scans and repairs only after writing what is pending', async () => {
     await behind.counters.add(COUNTERS.articleReading, 3n, 4)
     const page = await behind.counters.scan(COUNTERS.articleReading, undefined, 10)

@@ -11,7 +11,8 @@ import type { SortedSetStore } from './sorted-sets.js'
  * The embedded stores with the writes every article open makes (read counts, reading history,
  * activity) held in memory and written behind, all in one transaction per `flushMs` (WRITE_BEHIND_MS), instead of a
  * transaction each per request. Reads see pending writes: counts add them, and a set or an hour
- * with writes pending is flushed before it is read. `close` writes what is left.
+ * with writes pending is flushed before it is read. Stored counts are held for a second between
+ * writes (HOLD_MS). `close` writes what is left.
  */
 export interface WriteBehind {
   readonly counters: CounterStore
@@ -86,6 +87,49 @@ async function write(trx: Kysely<Database>, pending: Pending, now: () => number)
   }
 }
 
+// Stored counts read in the last second are read again from memory: a page of cards asks for
+// three counts per card. This process writes every count, and forgets them all when it does; the
+// counter repair of a separate `jobs` process shows within the second.
+const HOLD_MS = 1000
+const HOLD_MAX_ITEMS = 50_000
+
+function heldCounts() {
+  const held = new Map<string, { count: number; until: number }>()
+  // Bumped by every write: a count read across a write is not kept.
+  let generation = 0
+  const key = (name: CounterName, id: bigint) => `${name}|${id}`
+  return {
+    forget: () => {
+      generation++
+      held.clear()
+    },
+    /** Counts of the pairs: held ones from memory, the others from `readMissing` (by index). */
+    async read(
+      pairs: readonly (readonly [CounterName, bigint])[],
+      readMissing: (missing: number[]) => Promise<number[]>,
+    ): Promise<number[]> {
+      const at = Date.now()
+      const since = generation
+      const counts: number[] = []
+      const missing: number[] = []
+      pairs.forEach(([name, id], i) => {
+        const entry = held.get(key(name, id))
+        if (entry && entry.until > at) counts[i] = entry.count
+        else missing.push(i)
+      })
+      if (missing.length === 0) return counts
+      const read = await readMissing(missing)
+      if (held.size > HOLD_MAX_ITEMS) held.clear()
+      missing.forEach((index, j) => {
+        counts[index] = read[j]!
+        const [name, id] = pairs[index]!
+        if (since === generation) held.set(key(name, id), { count: read[j]!, until: at + HOLD_MS })
+      })
+      return counts
+    },
+  }
+}
+
 /** Wraps the embedded SQL stores; `db` is the database they write to. */
 export function writeBehind(
   db: Kysely<Database>,
@@ -107,6 +151,7 @@ export function writeBehind(
       await db.transaction().execute(async (trx) => {
         await write(trx, taken, now)
         inflight = null
+        held.forget()
       })
     } catch (error) {
       inflight = null
@@ -123,19 +168,42 @@ export function writeBehind(
     (pending.counts.get(name)?.get(id.toString()) ?? 0) +
     (inflight?.counts.get(name)?.get(id.toString()) ?? 0)
   const { counters: c, sortedSets: s, activity: a } = stores
+  const held = heldCounts()
   const counters: CounterStore = {
-    get: async (name, id) => (await c.get(name, id)) + delta(name, id),
-    getMany: async (name, ids) =>
-      (await c.getMany(name, ids)).map((count, i) => count + delta(name, ids[i]!)),
-    getEach: async (names, id) =>
-      (await c.getEach(names, id)).map((count, i) => count + delta(names[i]!, id)),
-    incr: async (name, id, by = 1) => (await c.incr(name, id, by)) + delta(name, id),
+    get: async (name, id) =>
+      (await held.read([[name, id]], async () => [await c.get(name, id)]))[0]! + delta(name, id),
+    getMany: async (name, ids) => {
+      const pairs = ids.map((id) => [name, id] as const)
+      const read = (missing: number[]) =>
+        c.getMany(
+          name,
+          missing.map((i) => ids[i]!),
+        )
+      return (await held.read(pairs, read)).map((count, i) => count + delta(name, ids[i]!))
+    },
+    getEach: async (names, id) => {
+      const pairs = names.map((name) => [name, id] as const)
+      const read = (missing: number[]) =>
+        c.getEach(
+          missing.map((i) => names[i]!),
+          id,
+        )
+      return (await held.read(pairs, read)).map((count, i) => count + delta(names[i]!, id))
+    },
+    incr: async (name, id, by = 1) => {
+      held.forget()
+      return (await c.incr(name, id, by)) + delta(name, id)
+    },
     async add(name, id, by = 1) {
       const ids = pending.counts.get(name) ?? new Map<string, number>()
       pending.counts.set(name, addTo(ids, id.toString(), by))
     },
     scan: async (name, cursor, limit) => (await flush(), c.scan(name, cursor, limit)),
-    setMany: async (name, writes) => (await flush(), c.setMany(name, writes)),
+    setMany: async (name, writes) => {
+      await flush()
+      held.forget()
+      return c.setMany(name, writes).finally(held.forget)
+    },
   }
 
   // A set with members pending is written before anything else touches it.
