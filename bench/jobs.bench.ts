@@ -5,15 +5,18 @@
  *   npm run bench:jobs                                 SQLite: 100 000 articles, 1 M likes, 200 k comments
  *   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 BENCH_REDIS_URL=redis://127.0.0.1:6379 npm run bench:jobs
  *   BENCH_ARTICLES=20000 BENCH_LIKES=200000 BENCH_COMMENTS=40000 npm run bench:jobs   a smaller corpus
+ *   BENCH_ONLY=mysql …                                 skip SQLite
  *
  * The corpus is the demo generator (`seed --articles N`) plus generated likes and comments. Every
  * counter is emptied first (what a Redis that restarted empty looks like), then repaired; a second
- * run over correct counters shows the nightly case. The API runs in the same process (the
- * embedded shape, where `serve` runs the jobs), loaded by autocannon on `GET /v1_0/users/:id`.
+ * run over correct counters shows the nightly case, then each counter alone. The API runs in the
+ * same process (the embedded shape, where `serve` runs the jobs), loaded by autocannon on
+ * `GET /v1_0/users/:id` in alternating rounds without and with repairs running.
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import { createConnection } from 'mysql2/promise'
 import { pino } from 'pino'
@@ -30,7 +33,8 @@ const ARTICLES = positiveInt('BENCH_ARTICLES', 100_000)
 const LIKES = positiveInt('BENCH_LIKES', 1_000_000)
 const COMMENTS = positiveInt('BENCH_COMMENTS', 200_000)
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 16)
-const LOAD_SECONDS = positiveInt('BENCH_SECONDS', 10)
+const ROUND_SECONDS = positiveInt('BENCH_SECONDS', 5)
+const ROUNDS = positiveInt('BENCH_ROUNDS', 5)
 
 function positiveInt(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback)
@@ -165,21 +169,73 @@ async function emptyCounters(deps: Deps) {
   else await deps.db.write.deleteFrom('headline_counter').execute()
 }
 
-async function measure(deps: Deps, rows: number) {
+async function measure(deps: Deps, rows: number, names = ALL_COUNTERS) {
   let peak = process.memoryUsage().rss
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
+  // The longest the event loop waited: what one statement (or one batch of work) blocks.
+  const delay = monitorEventLoopDelay({ resolution: 5 })
+  delay.enable()
   const start = performance.now()
-  const changes = await repairCounters(deps)
+  const changes = await repairCounters(deps, names)
   const wall = performance.now() - start
+  delay.disable()
   clearInterval(sampler)
-  const changed = ALL_COUNTERS.reduce((sum, name) => sum + (changes[name] ?? 0), 0)
-  return { wall, rowsPerSecond: rows / (wall / 1000), peak, changed }
+  const changed = names.reduce((sum, name) => sum + (changes[name] ?? 0), 0)
+  return { wall, rowsPerSecond: rows / (wall / 1000), peak, changed, stall: delay.max / 1e6 }
 }
 
 async function load(url: string, seconds: number) {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds })
   return { p99: result.latency.p99, rps: result.requests.average }
 }
+
+class Stopped extends Error {}
+
+/**
+ * The API's p99 in alternating rounds without and with repairs running back to back (each round
+ * with the repair starts from `prepare`), so that load from other work on the machine falls on
+ * both sides alike; medians of the rounds.
+ */
+async function alternate(deps: Deps, url: string, prepare: () => Promise<void>) {
+  const idle: number[] = []
+  const busy: number[] = []
+  const rates: number[][] = [[], []]
+  for (let round = 0; round < ROUNDS; round++) {
+    const without = await load(url, ROUND_SECONDS)
+    idle.push(without.p99)
+    rates[0]!.push(without.rps)
+    await prepare()
+    let stop = false
+    const repairs = (async () => {
+      const checkpoint = () => {
+        if (stop) throw new Stopped()
+      }
+      for (;;) await repairCounters(deps, ALL_COUNTERS, { checkpoint })
+    })().catch((error: unknown) => {
+      if (!(error instanceof Stopped)) throw error
+    })
+    const during = await load(url, ROUND_SECONDS)
+    stop = true
+    await repairs
+    busy.push(during.p99)
+    rates[1]!.push(during.rps)
+  }
+  return {
+    idle: median(idle),
+    busy: median(busy),
+    idleRps: median(rates[0]!),
+    busyRps: median(rates[1]!),
+    rounds: busy.map((p99, i) => `${idle[i]}/${p99}`).join(' '),
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!
+
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ')
 
 async function bench(label: string, databaseUrl?: string, redisUrl?: string) {
   const { deps, close } = await openDeps(databaseUrl, redisUrl)
@@ -190,6 +246,28 @@ async function bench(label: string, databaseUrl?: string, redisUrl?: string) {
     await grow(deps)
     console.log(`\n${label}: corpus ready in ${secs(performance.now() - start)}`)
     const rows = await rowsRead(deps)
+    console.log(`rows read (estimated from table sizes): ${rows.toLocaleString('en')}`)
+
+    console.log(`  load average before the runs: ${loadAverage()}`)
+    await emptyCounters(deps)
+    for (const [name, run] of [
+      ['all counters empty (Redis lost)', await measure(deps, rows)],
+      ['counters already right (nightly)', await measure(deps, rows)],
+    ] as const) {
+      console.log(
+        `  ${name}: wall ${secs(run.wall)}, ${Math.round(run.rowsPerSecond).toLocaleString('en')} rows/s, ` +
+          `peak RSS ${mib(run.peak)}, longest event-loop stall ${run.stall.toFixed(0)} ms, ` +
+          `${run.changed.toLocaleString('en')} values written`,
+      )
+    }
+    const perCounter: string[] = []
+    for (const name of ALL_COUNTERS) {
+      const run = await measure(deps, rows, [name])
+      perCounter.push(`${name} ${secs(run.wall)} (stall ${run.stall.toFixed(0)} ms)`)
+    }
+    console.log(`  per counter (nightly): ${perCounter.join(', ')}`)
+    console.log(`  load average after the runs: ${loadAverage()}`)
+
     const app = await buildApp(deps)
     await app.listen({ host: '127.0.0.1', port: 0 })
     const author = (
@@ -201,32 +279,18 @@ async function bench(label: string, databaseUrl?: string, redisUrl?: string) {
     ).user_id
     const port = (app.server.address() as { port: number }).port
     const url = `http://127.0.0.1:${port}/v1_0/users/${toId(author)}`
-
-    // Load for LOAD_SECONDS while repairs run back to back (the first one from empty counters).
-    await emptyCounters(deps)
-    let loading = true
-    const during = load(url, LOAD_SECONDS).finally(() => (loading = false))
-    const empty = await measure(deps, rows)
-    const steady = await measure(deps, rows)
-    while (loading) await repairCounters(deps)
-    const busy = await during
-    const idle = await load(url, LOAD_SECONDS)
-    await app.close()
-
-    console.log(`rows read (estimated from table sizes): ${rows.toLocaleString('en')}`)
-    for (const [name, run] of [
-      ['all counters empty (Redis lost)', empty],
-      ['counters already right (nightly)', steady],
+    for (const [name, prepare] of [
+      ['nightly (counters right)', async () => undefined],
+      ['from empty counters', () => emptyCounters(deps)],
     ] as const) {
+      const result = await alternate(deps, url, prepare)
       console.log(
-        `  ${name}: wall ${secs(run.wall)}, ${Math.round(run.rowsPerSecond).toLocaleString('en')} rows/s, ` +
-          `peak RSS ${mib(run.peak)}, ${run.changed.toLocaleString('en')} values written`,
+        `  API GET /v1_0/users/:id p99, repair ${name}: ${result.busy} ms during (${Math.round(result.busyRps)} req/s) vs ` +
+          `${result.idle} ms without (${Math.round(result.idleRps)} req/s): ${(result.busy / Math.max(result.idle, 1)).toFixed(2)}× ` +
+          `(medians of ${ROUNDS} alternating ${ROUND_SECONDS} s rounds, without/during: ${result.rounds}; load average ${loadAverage()})`,
       )
     }
-    console.log(
-      `  API GET /v1_0/users/:id p99: ${busy.p99} ms during the repair (${Math.round(busy.rps)} req/s) vs ` +
-        `${idle.p99} ms without (${Math.round(idle.rps)} req/s): ${(busy.p99 / Math.max(idle.p99, 1)).toFixed(2)}×`,
-    )
+    await app.close()
   } finally {
     await close()
   }
@@ -236,7 +300,7 @@ console.log(
   `counter-repair bench: ${ARTICLES} articles, ${LIKES} likes, ${COMMENTS} comments, ` +
     `${os.cpus().length} CPUs (shared with other work: figures vary between runs)`,
 )
-await bench('SQLite, counters in SQL')
 const databaseUrl = process.env['BENCH_DATABASE_URL'] ?? process.env['TEST_DATABASE_URL']
 const redisUrl = process.env['BENCH_REDIS_URL'] ?? process.env['TEST_REDIS_URL']
+if (process.env['BENCH_ONLY'] !== 'mysql') await bench('SQLite, counters in SQL')
 if (databaseUrl && redisUrl) await bench('MariaDB + Redis', databaseUrl, redisUrl)

@@ -22,6 +22,33 @@ async function profile(t: TestApp, id: bigint) {
   return [data.art_count, data.follow_count, data.fans_count, data.like_count] as number[]
 }
 
+/** Every member of every counter, as plain data. */
+async function allCounts(t: TestApp) {
+  const all: Record<string, Record<string, number>> = {}
+  for (const name of ALL_COUNTERS) {
+    const members: Record<string, number> = {}
+    let cursor: string | undefined
+    do {
+      const page = await t.deps.counters.raw.scan(name, cursor, 500)
+      for (const [id, n] of page.entries) members[id.toString()] = n
+      cursor = page.next ?? undefined
+    } while (cursor !== undefined)
+    all[name] = members
+  }
+  return all
+}
+
+async function wipe(t: TestApp, counts: Record<string, Record<string, number>>) {
+  for (const [name, members] of Object.entries(counts)) {
+    const writes = Object.entries(members).map(([id, n]) => ({
+      id: BigInt(id),
+      expected: n,
+      value: 0,
+    }))
+    await t.deps.counters.raw.setMany(name as CounterName, writes)
+  }
+}
+
 async function article(t: TestApp, target: { id: bigint; author: bigint }) {
   const card = await articleCard(t.app, target)
   return { comments: card.comm_count, likes: card.like_count }
@@ -93,5 +120,38 @@ describe('counter-repair', () => {
     expect(metrics.body).toMatch(
       /headline_job_last_success_timestamp_seconds\{job="counter-repair"\} \d/,
     )
+  })
+  it('counts the same when each statement may read only a few rows', async () => {
+    // Three neighbouring articles of one author with 25 likes each: more than a page may read.
+    const author = (await login(t.app, '13911111111')).userId
+    const liked = await t.deps.db.write
+      .selectFrom('news_article_basic')
+      .select('article_id')
+      .where('user_id', '=', author.toString())
+      .orderBy('article_id')
+      .limit(3)
+      .execute()
+    const likes = liked.flatMap(({ article_id }) =>
+      Array.from({ length: 25 }, (_, i) => ({
+        user_id: String(8_000_000_000 + i),
+        article_id,
+        attitude: 1,
+      })),
+    )
+    await t.deps.db.write.insertInto('news_attitude').values(likes).execute()
+    await repairCounters(t.deps)
+    const right = await allCounts(t)
+    expect(right[COUNTERS.userArticles]![author.toString()]).toBeGreaterThan(40)
+    expect(right[COUNTERS.userLiked]![author.toString()]).toBeGreaterThan(75)
+    expect(Object.keys(right[COUNTERS.userFollowers]!).length).toBeGreaterThan(0)
+
+    // Three rows: every group larger than that is counted in slices along its key. Forty rows:
+    // the likes of two articles (a page) are more than a statement may read, so pages split.
+    await wipe(t, right)
+    expect(await allCounts(t)).toEqual(Object.fromEntries(ALL_COUNTERS.map((n) => [n, {}])))
+    const others = ALL_COUNTERS.filter((name) => name !== COUNTERS.userLiked)
+    await repairCounters(t.deps, others, { batchSize: 50, rowsPerStatement: 3 })
+    await repairCounters(t.deps, [COUNTERS.userLiked], { rowsPerStatement: 40 })
+    expect(await allCounts(t)).toEqual(right)
   })
 })

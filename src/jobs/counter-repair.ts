@@ -6,15 +6,24 @@ import {
   type CounterWrite,
   type MissedIncrements,
 } from '../infra/store/counters.js'
-import { entityIds, existingIds, saveCheckpoints, SOURCES, type Entity } from './counters.repo.js'
+import {
+  entityIds,
+  existingIds,
+  saveCheckpoints,
+  SOURCES,
+  type Entity,
+  type ReadContext,
+} from './counters.repo.js'
 import type { Job, JobChanges } from './job.js'
 
 type RepairDeps = Pick<Deps, 'db' | 'counters'>
 
 /** Options of a repair run. */
 export interface RepairOptions {
-  /** Ids per batch (one SQL range query and one store round trip per counter and batch). */
+  /** Ids per batch (one store round trip per counter and batch). */
   batchSize?: number
+  /** The most rows one SQL statement reads (a count over more is split into several). */
+  rowsPerStatement?: number
   /** Called between batches; throws to stop the run (the lock was lost). */
   checkpoint?: () => void
 }
@@ -23,8 +32,10 @@ export interface RepairOptions {
 export const ALL_COUNTERS = Object.values(COUNTERS)
 
 // The embedded driver answers synchronously: without this a run would hold the event loop (and
-// the API in the same process) from its first batch to its last.
-const letOthersRun = () => new Promise((resolve) => setImmediate(resolve))
+// the API in the same process) from its first statement to its last.
+const letOthersRun = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+const ROWS_PER_STATEMENT = 10_000
 
 /** Key of the changes map under which a counter's saved read checkpoints are counted. */
 const checkpointKey = (name: CounterName) => `${name} (read checkpoints saved)`
@@ -42,6 +53,7 @@ export async function repairCounters(
 ): Promise<JobChanges> {
   const { batchSize = 1000, checkpoint = () => undefined } = options
   const store = deps.counters.raw
+  const context = readContext(deps, options)
   const changes: JobChanges = Object.fromEntries(names.map((name) => [name, 0]))
   const entities = new Set(names.map((name) => SOURCES[name].entity))
   for (const entity of entities) {
@@ -52,8 +64,7 @@ export async function repairCounters(
       const ids = await entityIds(deps.db.write, entity, after, batchSize)
       if (ids.length === 0) break
       for (const name of mine) {
-        await letOthersRun()
-        const { written, saved } = await repairBatch(deps, store, name, ids)
+        const { written, saved } = await repairBatch(context, store, name, ids)
         changes[name] = (changes[name] ?? 0) + written
         if (saved > 0) changes[checkpointKey(name)] = (changes[checkpointKey(name)] ?? 0) + saved
       }
@@ -66,15 +77,23 @@ export async function repairCounters(
   return changes
 }
 
+const readContext = (deps: RepairDeps, options: RepairOptions = {}): ReadContext => ({
+  db: deps.db.write,
+  rows: options.rowsPerStatement ?? ROWS_PER_STATEMENT,
+  pause: letOthersRun,
+})
+
 async function repairBatch(
-  deps: RepairDeps,
+  context: ReadContext,
   store: CounterStore,
   name: CounterName,
   ids: readonly bigint[],
 ) {
   const source = SOURCES[name]
-  const truth = await source.read(deps.db.write, ids[0]!, ids.at(-1)!)
+  // Stored counts first: an increment landing while the truth is read fails the compare-and-set.
+  await letOthersRun()
   const current = await store.getMany(name, ids)
+  const truth = await source.read(context, ids[0]!, ids.at(-1)!)
   const writes: CounterWrite[] = []
   const checkpoints = new Map<bigint, number>()
   for (const [i, id] of ids.entries()) {
@@ -83,7 +102,8 @@ async function repairBatch(
     if (source.kind === 'checkpoint' && stored > known) checkpoints.set(id, stored)
     else if (stored !== known) writes.push({ id, expected: stored, value: known })
   }
-  await saveCheckpoints(deps.db.write, name, checkpoints)
+  await letOthersRun()
+  await saveCheckpoints(context.db, name, checkpoints)
   return { written: await store.setMany(name, writes), saved: checkpoints.size }
 }
 
@@ -119,6 +139,7 @@ export async function repairMissed(
   missed: MissedIncrements,
 ): Promise<JobChanges> {
   const store = deps.counters.raw
+  const context = readContext(deps)
   const changes: JobChanges = {}
   for (const [name, deltas] of missed) {
     const source = SOURCES[name]
@@ -129,8 +150,8 @@ export async function repairMissed(
         written += delta === 0 ? 0 : 1
         continue
       }
-      const known = (await source.read(deps.db.write, id, id)).get(id) ?? 0
       const stored = await store.get(name, id)
+      const known = (await source.read(context, id, id)).get(id) ?? 0
       if (stored !== known) {
         written += await store.setMany(name, [{ id, expected: stored, value: known }])
       }

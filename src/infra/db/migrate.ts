@@ -6,6 +6,7 @@ import * as expiringState from './migrations/0020-expiring-state.js'
 import * as statRollups from './migrations/0040-stat-rollups.js'
 import * as jobRuns from './migrations/0041-job-runs.js'
 import * as jobIndexes from './migrations/0042-job-indexes.js'
+import * as countIndexes from './migrations/0043-count-indexes.js'
 import * as mediaPlatform from './migrations/0050-media-platform.js'
 import * as mis from './migrations/0060-mis.js'
 import * as misPermissions from './migrations/0061-mis-permissions.js'
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0040-stat-rollups': statRollups,
   '0041-job-runs': jobRuns,
   '0042-job-indexes': jobIndexes,
+  '0043-count-indexes': countIndexes,
   '0050-media-platform': mediaPlatform,
   '0060-mis': mis,
   '0061-mis-permissions': misPermissions,
