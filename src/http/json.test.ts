@@ -51,6 +51,14 @@ describe('parseJson', () => {
     ])
   })
 
+  it('finds a 16-digit integer wherever it starts', () => {
+    for (let pad = 0; pad <= 17; pad++) {
+      expect(parseJson(`${' '.repeat(pad)}[9007199254740993]`)).toEqual(['9007199254740993'])
+      expect(parseJson(`[${' '.repeat(pad)}9007199254740993]`)).toEqual(['9007199254740993'])
+      expect(parseJson(`${' '.repeat(pad)}9007199254740993`)).toBe('9007199254740993')
+    }
+  })
+
   it('does not turn invalid text valid by quoting', () => {
     for (const text of [
       '{12345678901234567890:1}',
