@@ -57,9 +57,7 @@ export function scoredStrategy(deps: StrategyDeps, options: ScoredOptions = {}):
         pools.get(request.channelId),
         loadProfile(deps, pools, viewer, at),
       ])
-      const ids = rankCandidates(pool, profile, at)
-        .slice(0, count)
-        .map((entry) => entry.candidate.id)
+      const ids = rankCandidates(pool, profile, at, count).map((entry) => entry.candidate.id)
       if (request.signal?.aborted) throw new AbortedError()
       await markShown(deps.sortedSets, viewer.key, ids, at, shownPages)
       return {

@@ -37,6 +37,31 @@ describe('scoring rules (fixed clock)', () => {
     expect(decayed(4, undefined, T0)).toBe(4)
   })
 
+  it('ranks a page as the first entries of the whole ranking, ties and exclusions included', () => {
+    let seed = 7
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n)
+    const pool = Array.from({ length: 300 }, (_, i) =>
+      candidate(i + 1, {
+        createdMs: T0 - next(20) * HOUR,
+        reads: next(4) * 10,
+        channelId: 1 + next(3),
+        authorId: BigInt(100 + next(5)),
+      }),
+    )
+    const profile = buildProfile(
+      {
+        shown: [5n, 6n, 7n],
+        signals: [{ action: 'click', articleId: 9n, channelId: 2, authorId: 101n, atMs: T0 }],
+      },
+      T0,
+    )
+    const all = ids(rankCandidates(pool, profile, T0))
+    expect(all).toHaveLength(297)
+    for (const limit of [1, 10, 50]) {
+      expect(ids(rankCandidates(pool, profile, T0, limit))).toEqual(all.slice(0, limit))
+    }
+  })
+
   it('puts newer first when nothing else differs, and breaks exact ties by the higher id', () => {
     const pool = [
       candidate(1, { createdMs: T0 - 5 * HOUR }),

@@ -111,29 +111,49 @@ export function buildProfile(input: ProfileInput, nowMs: number): Profile {
 
 const saturate = (w: number | undefined) => (w && w > 0 ? w / (w + INTEREST_SATURATION) : 0)
 
-/** The candidates the viewer may see, best first, with their scores. */
+type Ranked = { candidate: Candidate; score: number }
+
+// Best first; equal scores: newer first, then the larger id.
+const byRank = (a: Ranked, b: Ranked) =>
+  b.score - a.score ||
+  b.candidate.createdMs - a.candidate.createdMs ||
+  (b.candidate.id > a.candidate.id ? 1 : b.candidate.id < a.candidate.id ? -1 : 0)
+
+/**
+ * The candidates the viewer may see, best first, with their scores; the best `limit` of them only
+ * when given (a page: kept in order while scanning, without sorting the whole pool).
+ */
 export function rankCandidates(
   pool: readonly Candidate[],
   profile: Profile,
   nowMs: number,
-): { candidate: Candidate; score: number }[] {
+  limit = Infinity,
+): Ranked[] {
   const allowed = pool.filter(
     (c) => !profile.excluded.has(c.id) && !profile.blockedAuthors.has(c.authorId),
   )
   // Popularity is relative to the most engaging candidate, on a log scale.
   const top = Math.log1p(Math.max(0, ...allowed.map(engagementOf)))
-  const scored = allowed.map((candidate) => ({
-    candidate,
-    score:
-      SCORE_WEIGHTS.freshness * freshnessOf(candidate.createdMs, nowMs) +
-      SCORE_WEIGHTS.popularity * (top > 0 ? Math.log1p(engagementOf(candidate)) / top : 0) +
-      SCORE_WEIGHTS.channel * saturate(profile.channels.get(candidate.channelId)) +
-      SCORE_WEIGHTS.author * saturate(profile.authors.get(candidate.authorId)),
-  }))
-  return scored.sort(
-    (a, b) =>
-      b.score - a.score ||
-      b.candidate.createdMs - a.candidate.createdMs ||
-      (b.candidate.id > a.candidate.id ? 1 : b.candidate.id < a.candidate.id ? -1 : 0),
-  )
+  const scoreOf = (candidate: Candidate) =>
+    SCORE_WEIGHTS.freshness * freshnessOf(candidate.createdMs, nowMs) +
+    SCORE_WEIGHTS.popularity * (top > 0 ? Math.log1p(engagementOf(candidate)) / top : 0) +
+    SCORE_WEIGHTS.channel * saturate(profile.channels.get(candidate.channelId)) +
+    SCORE_WEIGHTS.author * saturate(profile.authors.get(candidate.authorId))
+  if (limit >= allowed.length) {
+    return allowed.map((candidate) => ({ candidate, score: scoreOf(candidate) })).sort(byRank)
+  }
+  const best: Ranked[] = []
+  for (const candidate of allowed) {
+    const score = scoreOf(candidate)
+    const worst = best[limit - 1]
+    if (worst && score < worst.score) continue
+    const entry = { candidate, score }
+    if (worst && byRank(entry, worst) >= 0) continue
+    let i = worst ? limit - 1 : best.length
+    best[i] = entry
+    for (; i > 0 && byRank(best[i]!, best[i - 1]!) < 0; i--) {
+      ;[best[i], best[i - 1]] = [best[i - 1]!, best[i]!]
+    }
+  }
+  return best
 }
