@@ -5,7 +5,8 @@
  *   - a write on A seen by B's next read (the cache bus), and how long B took to see it;
  *   - a follow recorded on A pushed to sockets held by C and by the `im` process;
  *   - a job due every 2 s run once per due time by the two `jobs` processes;
- *   - a cold key read by 1,000 concurrent requests spread over A, B, C loaded once cluster-wide;
+ *   - a cold key read by 1,000 concurrent requests spread over A, B, C: loads cluster-wide, over
+ *     new connections and over connections already open;
  *   - C killed mid-load: a client that tries the next node on a refused connection (as nginx's
  *     proxy_next_upstream does) sees no failed request.
  *
@@ -234,41 +235,58 @@ async function jobRunsOnce() {
 }
 
 async function coldKeyOnce(bases: string[]) {
-  const articleId = await coldArticleId()
-  const loads = async () => {
-    let total = 0
-    for (const base of bases) {
-      const text = await (await fetch(`${base}/metrics`)).text()
-      const line = text
-        .split('\n')
-        .find((row) => row.startsWith('headline_cache_load_seconds_count{entry="article_detail"'))
-      total += Number(line?.split(' ').pop() ?? 0)
+  const [first, second] = await coldArticleIds(2)
+  const burst = (path: string) =>
+    Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        fetch(`${bases[i % bases.length]}${path}`).then(async (response) => {
+          await response.arrayBuffer()
+          return response.status
+        }),
+      ),
+    )
+  const once = async (articleId: string) => {
+    const before = await articleLoads(bases, 'article_info')
+    const beforeDetail = await articleLoads(bases, 'article_detail')
+    const began = performance.now()
+    const answers = await burst(`/v1_0/articles/${articleId}`)
+    return {
+      statuses: tally(answers),
+      articleInfoLoads: (await articleLoads(bases, 'article_info')) - before,
+      articleDetailLoads: (await articleLoads(bases, 'article_detail')) - beforeDetail,
+      seconds: round1((performance.now() - began) / 1000),
     }
-    return total
   }
-  const before = await loads()
-  const began = performance.now()
-  const answers = await Promise.all(
-    Array.from({ length: 1000 }, (_, i) =>
-      fetch(`${bases[i % bases.length]}/v1_0/articles/${articleId}`).then((r) => r.status),
-    ),
-  )
-  const seconds = (performance.now() - began) / 1000
+  // 1,000 clients connecting at the same moment, then the same over connections already open
+  // (as a proxy's or app's kept-alive ones are): the second shows the lease without the accepts.
   figures['coldKey1000ConcurrentOver3Nodes'] = {
-    statuses: tally(answers),
-    articleDetailLoads: (await loads()) - before,
-    seconds: round1(seconds),
+    newConnections: await once(first as string),
+    openConnections: await burst('/v1_0/channels').then(() => once(second as string)),
   }
 }
 
-// The oldest approved article: no step before this one has read it.
-async function coldArticleId(): Promise<string> {
+async function articleLoads(bases: string[], entry: string): Promise<number> {
+  let total = 0
+  for (const base of bases) {
+    const text = await (await fetch(`${base}/metrics`)).text()
+    // One line per outcome (found, missing, error).
+    for (const line of text.split('\n')) {
+      if (line.startsWith(`headline_cache_load_seconds_count{entry="${entry}"`))
+        total += Number(line.split(' ').pop())
+    }
+  }
+  return total
+}
+
+// Approved articles picked at random: no step before this one reads articles by id.
+async function coldArticleIds(count: number): Promise<string[]> {
   const db = await createConnection(databaseUrl)
   const [rows] = (await db.query(
-    'SELECT article_id FROM news_article_basic WHERE status = 2 ORDER BY article_id LIMIT 1',
+    'SELECT article_id FROM news_article_basic WHERE status = 2 ORDER BY RAND() LIMIT ?',
+    [count],
   )) as unknown as [{ article_id: number | string }[]]
   await db.end()
-  return String(rows[0]?.article_id)
+  return rows.map((row) => String(row.article_id))
 }
 
 async function killMidLoad(bases: string[], victim: HeadlineProcess) {
