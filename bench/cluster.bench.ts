@@ -19,14 +19,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Redis } from 'ioredis'
 import { createConnection } from 'mysql2/promise'
 import { pino } from 'pino'
 import { io } from 'socket.io-client'
 import { loadConfig } from '../src/config.js'
 import { createDeps } from '../src/deps.js'
 import { migrateToLatest } from '../src/infra/db/migrate.js'
-import { deleteKeysUnder } from '../src/infra/redis/redis.js'
+import { connectRedis, createRedis, deleteKeysUnder } from '../src/infra/redis/redis.js'
 import { seedDemo } from '../src/seed/demo.js'
 import { freePort, startHeadline, type HeadlineProcess } from '../test/processes.js'
 
@@ -57,8 +56,8 @@ async function main() {
     const cleanup = await createConnection(DATABASE_URL)
     await cleanup.query(`DROP DATABASE IF EXISTS \`${databaseName}\``)
     await cleanup.end()
-    const redis = new Redis(REDIS_URL)
-    await deleteKeysUnder(redis, prefix)
+    const redis = createRedis(REDIS_URL)
+    if (await connectRedis(redis)) await deleteKeysUnder(redis, prefix)
     redis.disconnect()
     fs.rmSync(dataDir, { recursive: true, force: true })
     console.log(JSON.stringify(figures, null, 2))
