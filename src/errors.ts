@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { schemaErrorText } from './http/schema-errors.js'
+import { isCacheLoadTimeout } from './infra/cache/cache.js'
 import { isDatabaseUnavailable } from './infra/db/errors.js'
 import { WorkerIdUnavailableError } from './infra/ids/snowflake.js'
 
@@ -64,8 +65,12 @@ export function replyWithError(error: FastifyError, request: FastifyRequest, rep
     // Werkzeug answers every unreadable body with its bare 400, also for a media type (415 here).
     return reply.status(message === BAD_REQUEST ? 400 : status).send({ message })
   }
-  if (isDatabaseUnavailable(error) || error instanceof WorkerIdUnavailableError) {
-    request.log.warn({ err: error }, 'database or id lease unavailable')
+  if (
+    isDatabaseUnavailable(error) ||
+    isCacheLoadTimeout(error) ||
+    error instanceof WorkerIdUnavailableError
+  ) {
+    request.log.warn({ err: error }, 'database, cache load or id lease unavailable')
     return reply
       .status(503)
       .header('retry-after', String(RETRY_AFTER_SECONDS))

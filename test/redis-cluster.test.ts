@@ -151,7 +151,7 @@ describe.skipIf(!REDIS_SERVER)('on a three-primary Redis Cluster', () => {
     })
 
     it('lets one of several concurrent fills load a cold key; the others take its value', async () => {
-      const lease = redisLoadLease(redis, { waitMs: 2000 })
+      const lease = redisLoadLease(redis)
       let stored: string | undefined
       let loads = 0
       const load = async () => {

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import Fastify from 'fastify'
 import { pino } from 'pino'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.js'
@@ -6,6 +8,7 @@ import { TEST_REDIS_URL } from '../../../test/env.js'
 import { exactJson, wire } from '../../../test/json.js'
 import { bearer, login } from '../../../test/login.js'
 import { openTestRedis, type TestRedis } from '../../../test/stores.js'
+import { replyWithError, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE } from '../../errors.js'
 import { SEED_USERS } from '../../seed/demo.js'
 import { createMetrics } from '../metrics.js'
 import { connectRedis, createRedis, onErrorOfDuplicates } from '../redis/redis.js'
@@ -120,6 +123,29 @@ describe('createCache', () => {
     const policy = { name: 'b', ttl: TTL.userProfile, missing: TTL.userNotExists }
     for (let i = 0; i < 2; i++) expect(await cache.getOrLoad('b', policy, load)).toBeNull()
     expect(loads).toBe(3)
+    await cache.close()
+  })
+
+  it('answers 503 with Retry-After when a load outlasts the load timeout', async () => {
+    const cache = createCache({
+      enabled: true,
+      prefix: 'cache',
+      metrics: createMetrics(),
+      log,
+      loadTimeoutMs: 50,
+    })
+    const app = Fastify({ logger: false })
+    app.setErrorHandler(replyWithError)
+    app.get('/slow', () =>
+      cache.getOrLoad('slow', { name: 'slow', ttl: TTL.channels }, () =>
+        sleep(300).then(() => 'late'),
+      ),
+    )
+    const reply = await app.inject({ url: '/slow' })
+    expect(reply.statusCode).toBe(503)
+    expect(reply.headers['retry-after']).toBe(String(RETRY_AFTER_SECONDS))
+    expect(reply.json()).toEqual({ message: SERVICE_UNAVAILABLE })
+    await app.close()
     await cache.close()
   })
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { BentoCache, bentostore } from 'bentocache'
+import { BentoCache, bentostore, errors as cacheErrors } from 'bentocache'
 import { memoryDriver } from 'bentocache/drivers/memory'
 import type { Logger } from 'pino'
 import type { RedisClient } from '../redis/redis.js'
@@ -10,6 +10,10 @@ import { resilientRedisBus } from './redis-bus.js'
 import { guardedRedisDriver } from './redis-l2.js'
 import { bigintJson } from './serializer.js'
 import { drawTtlMs, type EntryPolicy } from './ttl.js'
+
+/** A load that outlasted the cache's hard timeout (a database too slow to answer in time). */
+export const isCacheLoadTimeout = (error: unknown): boolean =>
+  error instanceof cacheErrors.E_FACTORY_HARD_TIMEOUT
 
 /** The multi-level cache every feature reads through. */
 export interface Cache {
@@ -35,6 +39,8 @@ export interface CacheOptions {
   log: Logger
   /** Entries kept in the in-process layer. */
   maxItems?: number
+  /** A load running longer fails the callers waiting for it (503 to clients); default 5 s. */
+  loadTimeoutMs?: number
 }
 
 // A stale entry may still be served for this long after its TTL when reloading it fails
@@ -138,7 +144,7 @@ export function createCache(options: CacheOptions): Cache {
     graceBackoff: '10s',
     suppressL2Errors: true,
     timeout: 0,
-    hardTimeout: '5s',
+    hardTimeout: options.loadTimeoutMs ?? 5000,
     logger: options.log.child({ component: 'cache' }),
   })
 

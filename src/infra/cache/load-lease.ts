@@ -9,7 +9,7 @@ export type Filled<T> = { value: T; loadedHere: boolean }
 export interface LoadLease {
   /**
    * Runs `load` when this node wins the entry's lease; otherwise polls `peek` (the shared L2)
-   * until the winner's value shows up, and loads anyway if it does not in time.
+   * while the winner's lease lives, and takes the lease over when it ends without a value.
    */
   fill<T>(
     key: string,
@@ -20,28 +20,37 @@ export interface LoadLease {
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`
 
-/** Leases as `SET lease:<key> <token> NX PX`; a Redis failure just means loading locally. */
+/**
+ * Leases as `SET lease:<key> <token> NX PX`: a waiter retries the lease at each poll, so it loads
+ * only once the winner released or lost it (a crashed or stuck winner costs at most `holdMs`).
+ * A Redis failure just means loading locally.
+ */
 export function redisLoadLease(
   redis: RedisClient,
-  options: { holdMs?: number; waitMs?: number; pollMs?: number } = {},
+  options: { holdMs?: number; pollMs?: number } = {},
 ): LoadLease {
-  const { holdMs = 3000, waitMs = 1000, pollMs = 15 } = options
+  const { holdMs = 3000, pollMs = 15 } = options
   return {
     async fill(key, peek, load) {
       const leaseKey = `lease:${key}`
       const token = randomUUID()
-      const won = await redis
-        .set(leaseKey, token, 'PX', holdMs, 'NX')
-        .then((reply) => reply === 'OK')
-        .catch(() => null)
-      if (won === false) {
-        for (const deadline = Date.now() + waitMs; Date.now() < deadline;) {
-          await sleep(pollMs)
-          const value = await peek().catch(() => undefined)
-          if (value !== undefined) return { value, loadedHere: false }
-        }
+      const take = () =>
+        redis
+          .set(leaseKey, token, 'PX', holdMs, 'NX')
+          .then((reply) => reply === 'OK')
+          .catch(() => null)
+      const peeked = () => peek().catch(() => undefined)
+      let won = await take()
+      while (won === false) {
+        await sleep(pollMs)
+        const value = await peeked()
+        if (value !== undefined) return { value, loadedHere: false }
+        won = await take()
       }
       try {
+        // The winner may have stored its value and released between the peek and the take.
+        const value = won ? await peeked() : undefined
+        if (value !== undefined) return { value, loadedHere: false }
         return { value: await load(), loadedHere: true }
       } finally {
         if (won) await redis.eval(RELEASE, 1, leaseKey, token).catch(() => undefined)

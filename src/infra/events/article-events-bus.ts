@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from 'pino'
 import type { RedisClient } from '../redis/redis.js'
 import type { ArticleChange, ArticleEvents } from './article-events.js'
 
 /** The announcer plus the Redis subscription that feeds it other nodes' changes. */
 export interface ClusterArticleEvents extends ArticleEvents {
-  /** Settles once the subscription to other nodes' changes is active (or has failed). */
+  /** Settles once the subscription to other nodes' changes is active (or the bus is closed). */
   readonly ready: Promise<void>
   /** Stops listening to other nodes. */
   close(): Promise<void>
@@ -54,10 +55,22 @@ export function clusterArticleEvents(
     }))
     void local.announce(changes).catch(() => undefined)
   })
-  const ready = subscriber.subscribe(channel).then(
-    () => undefined,
-    (error: unknown) => log.warn({ err: error }, 'article changes of other nodes not received'),
-  )
+  let closed = false
+  // A SUBSCRIBE that failed (a timeout at start-up under load) is not redone by ioredis on
+  // reconnect: without retrying, this node would never hear other nodes' changes.
+  const subscribeUntilActive = async () => {
+    for (let attempt = 1; !closed; attempt++) {
+      try {
+        await subscriber.subscribe(channel)
+        return
+      } catch (error) {
+        if (closed) return
+        log.warn({ err: error, attempt }, 'article changes of other nodes not received yet')
+        await sleep(Math.min(attempt, 10) * 500)
+      }
+    }
+  }
+  const ready = subscribeUntilActive()
   return {
     subscribe: (name, listener) => local.subscribe(name, listener),
     async announce(changes) {
@@ -79,8 +92,9 @@ export function clusterArticleEvents(
     },
     ready,
     async close() {
-      await ready
+      closed = true
       subscriber.disconnect()
+      await ready
     },
   }
 }
