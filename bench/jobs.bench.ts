@@ -66,6 +66,7 @@ async function openDeps(databaseUrl: string | undefined, redisUrl: string | unde
     REDIS_PREFIX: prefix,
     LOG_LEVEL: 'silent',
   }
+  if (process.env['JOBS_BATCH_SIZE']) env['JOBS_BATCH_SIZE'] = process.env['JOBS_BATCH_SIZE']
   if (url) env['DATABASE_URL'] = url
   if (redisUrl) env['REDIS_URL'] = redisUrl
   const deps = await createDeps(loadConfig(env), { log: pino({ level: 'silent' }) })
@@ -176,7 +177,7 @@ async function measure(deps: Deps, rows: number, names = ALL_COUNTERS) {
   const delay = monitorEventLoopDelay({ resolution: 5 })
   delay.enable()
   const start = performance.now()
-  const changes = await repairCounters(deps, names)
+  const changes = await repairCounters(deps, names, { batchSize: deps.config.jobs.batchSize })
   const wall = performance.now() - start
   delay.disable()
   clearInterval(sampler)
@@ -210,7 +211,8 @@ async function alternate(deps: Deps, url: string, prepare: () => Promise<void>) 
       const checkpoint = () => {
         if (stop) throw new Stopped()
       }
-      for (;;) await repairCounters(deps, ALL_COUNTERS, { checkpoint })
+      const batchSize = deps.config.jobs.batchSize
+      for (;;) await repairCounters(deps, ALL_COUNTERS, { batchSize, checkpoint })
     })().catch((error: unknown) => {
       if (!(error instanceof Stopped)) throw error
     })

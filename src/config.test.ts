@@ -50,7 +50,7 @@ describe('loadConfig', () => {
           'stats-rollup': '5 * * * *',
         },
         lockTtlMs: 30_000,
-        batchSize: 1000,
+        batchSize: 250,
         redisWatchMs: 10_000,
         traceLogRetentionDays: 14,
       },

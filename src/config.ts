@@ -219,7 +219,7 @@ export function loadConfig(env: Env = process.env): Config {
       timezone: jobsTimezone(text('JOBS_TIMEZONE') ?? 'Asia/Shanghai', problems),
       schedules: jobSchedules(text, problems),
       lockTtlMs: int('JOBS_LOCK_TTL_MS', 30_000, 1000, 3_600_000),
-      batchSize: int('JOBS_BATCH_SIZE', 1000, 10, 100_000),
+      batchSize: int('JOBS_BATCH_SIZE', 250, 10, 100_000),
       redisWatchMs: int('JOBS_REDIS_WATCH_MS', 10_000, 50, 600_000),
       traceLogRetentionDays: int('TRACE_LOG_RETENTION_DAYS', 14, 1, 3650),
     },

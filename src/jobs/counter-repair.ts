@@ -35,7 +35,7 @@ export const ALL_COUNTERS = Object.values(COUNTERS)
 // the API in the same process) from its first statement to its last.
 const letOthersRun = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-const ROWS_PER_STATEMENT = 10_000
+const ROWS_PER_STATEMENT = 2_000
 
 /** Key of the changes map under which a counter's saved read checkpoints are counted. */
 const checkpointKey = (name: CounterName) => `${name} (read checkpoints saved)`
@@ -51,7 +51,7 @@ export async function repairCounters(
   names: readonly CounterName[] = ALL_COUNTERS,
   options: RepairOptions = {},
 ): Promise<JobChanges> {
-  const { batchSize = 1000, checkpoint = () => undefined } = options
+  const { batchSize = 250, checkpoint = () => undefined } = options
   const store = deps.counters.raw
   const context = readContext(deps, options)
   const changes: JobChanges = Object.fromEntries(names.map((name) => [name, 0]))

@@ -69,9 +69,10 @@ export interface CounterSource {
 }
 
 /**
- * Rows of `table` per value of `group` where the `where` columns equal their values. Statements
- * select by `group` (and `key`) alone and test `where` on the rows they read, so an index on
- * (group, where columns…) holding `key` answers them and each reads at most `rows` entries.
+ * Rows of `table` per value of `group` where the `where` columns equal their values. Range
+ * statements select by `group` alone and test `where` on the rows they read (so no planner picks
+ * an index on a filter column instead); one group's slices select by group, `where` and `key`. An
+ * index on (group, where columns…) holding `key` answers both, each reading at most `rows` entries.
  */
 interface RowCount {
   table:
