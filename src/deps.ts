@@ -91,6 +91,8 @@ export interface Deps {
   readonly search: SearchEngine
   /** Committed article changes, announced by the article lifecycle; caches, index and feed react. */
   readonly articleEvents: ArticleEvents
+  /** Writes what the embedded stores hold in memory now (nothing to do with Redis). */
+  flushWrites(): Promise<void>
   /** Closes connections in dependency order. */
   close(): Promise<void>
 }
@@ -195,6 +197,7 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     recommender,
     articleEvents: events,
     userSockets: sockets,
+    flushWrites: () => stores.flush(),
     async close() {
       // First: the cache's close quits the shared Redis connection.
       await lease?.release()
@@ -262,6 +265,7 @@ function persistentStores(
       counters: redisCounters(redis),
       sortedSets: redisSortedSets(redis),
       activity: redisActivity(redis, log),
+      flush: async () => undefined,
       close: async () => undefined,
     }
   }

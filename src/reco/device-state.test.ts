@@ -21,6 +21,7 @@ describe('anonymous device state', () => {
   /** Keys of device state (shown pages, signals) in whichever store the app uses. */
   const deviceKeys = async (): Promise<string[]> => {
     const { redis } = t.deps
+    await t.deps.flushWrites()
     if (redis) {
       const keys = await redis.keys(`${t.redisPrefix}reco:*:d:*`)
       return keys.map((key) => key.slice(t.redisPrefix.length))
@@ -36,6 +37,7 @@ describe('anonymous device state', () => {
 
   /** Milliseconds until the set expires (-1: never). */
   const expiresIn = async (key: string): Promise<number> => {
+    await t.deps.flushWrites()
     if (t.deps.redis) return t.deps.redis.pttl(key)
     const row = await t.deps.db.write
       .selectFrom('headline_sorted_set')

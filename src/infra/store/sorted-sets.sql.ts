@@ -16,36 +16,17 @@ export function sqlSortedSets(db: Db, now: () => number = Date.now): SortedSetSt
       .selectFrom('headline_sorted_set')
       .where('set_key', '=', key)
       .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now())]))
-  // A write with a TTL to an expired set starts a new one, as in Redis: old rows must not come
-  // back. Sets written without a TTL (histories) never hold expiring rows: no extra statements.
-  const write = (key: string, ttlSeconds: number | undefined, body: (trx: Db) => Promise<void>) =>
-    db.transaction().execute(async (trx) => {
-      if (ttlSeconds === undefined) return body(trx)
-      const at = now()
-      await trx
-        .deleteFrom('headline_sorted_set')
-        .where('set_key', '=', key)
-        .where('expires_at', '<=', at)
-        .execute()
-      await body(trx)
-      await trx
-        .updateTable('headline_sorted_set')
-        .set({ expires_at: at + ttlSeconds * 1000 })
-        .where('set_key', '=', key)
-        .execute()
-    })
-  const add = (trx: Db, key: string, member: string, score: number) =>
-    upsert(trx, 'headline_sorted_set', { set_key: key, member, score }, ['set_key', 'member'], {
-      score,
-    }).execute()
-
   return {
     async add(key, member, score, ttlSeconds) {
-      if (ttlSeconds === undefined) return void (await add(db, key, member, score))
-      await write(key, ttlSeconds, async (trx) => void (await add(trx, key, member, score)))
+      const entries = [[member, score]] as const
+      if (ttlSeconds === undefined) return writeMembers(db, key, entries, {}, now)
+      await db.transaction().execute((trx) => writeMembers(trx, key, entries, { ttlSeconds }, now))
     },
     async addCapped(key, member, score, keep, ttlSeconds) {
-      await write(key, ttlSeconds, (trx) => addAllCapped(trx, key, [[member, score]], keep, now))
+      const options = { keep, ttlSeconds }
+      await db
+        .transaction()
+        .execute((trx) => writeMembers(trx, key, [[member, score]], options, now))
     },
     async remove(key, list) {
       if (list.length === 0) return
@@ -86,16 +67,27 @@ export function sqlSortedSets(db: Db, now: () => number = Date.now): SortedSetSt
 }
 
 /**
- * Adds members to a set without TTL, then keeps its `keep` highest-scored members: the body of
- * `addCapped`, run inside the caller's transaction (the write-behind flush writes many at once).
+ * Adds members (ZADD), then keeps the `keep` highest-scored ones (ZREMRANGEBYRANK) and sets the
+ * whole set's TTL (EXPIRE) when given, in the caller's transaction (the write-behind flush writes
+ * many sets in one). A write with a TTL to an expired set starts a new one, as in Redis: old rows
+ * must not come back. Sets written without a TTL (histories) never hold expiring rows.
  */
-export async function addAllCapped(
+export async function writeMembers(
   trx: Db,
   key: string,
   entries: readonly (readonly [member: string, score: number])[],
-  keep: number,
+  options: { keep?: number; ttlSeconds?: number },
   now: () => number = Date.now,
 ): Promise<void> {
+  const at = now()
+  const { keep, ttlSeconds } = options
+  if (ttlSeconds !== undefined) {
+    await trx
+      .deleteFrom('headline_sorted_set')
+      .where('set_key', '=', key)
+      .where('expires_at', '<=', at)
+      .execute()
+  }
   for (const [member, score] of entries) {
     await upsert(
       trx,
@@ -107,26 +99,36 @@ export async function addAllCapped(
       },
     ).execute()
   }
-  const overflow = await trx
-    .selectFrom('headline_sorted_set')
-    .where('set_key', '=', key)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now())]))
-    .select('member')
-    .orderBy('score', 'desc')
-    .orderBy('member', 'desc')
-    .offset(keep)
-    .limit(1_000_000)
-    .execute()
-  if (overflow.length === 0) return
-  await trx
-    .deleteFrom('headline_sorted_set')
-    .where('set_key', '=', key)
-    .where(
-      'member',
-      'in',
-      overflow.map((row) => row.member),
-    )
-    .execute()
+  if (keep !== undefined) {
+    const overflow = await trx
+      .selectFrom('headline_sorted_set')
+      .where('set_key', '=', key)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]))
+      .select('member')
+      .orderBy('score', 'desc')
+      .orderBy('member', 'desc')
+      .offset(keep)
+      .limit(1_000_000)
+      .execute()
+    if (overflow.length > 0) {
+      await trx
+        .deleteFrom('headline_sorted_set')
+        .where('set_key', '=', key)
+        .where(
+          'member',
+          'in',
+          overflow.map((row) => row.member),
+        )
+        .execute()
+    }
+  }
+  if (ttlSeconds !== undefined) {
+    await trx
+      .updateTable('headline_sorted_set')
+      .set({ expires_at: at + ttlSeconds * 1000 })
+      .where('set_key', '=', key)
+      .execute()
+  }
 }
 
 /** Deletes the rows of expired sets. */

@@ -85,6 +85,24 @@ describe('writeBehind (embedded SQL stores)', () => {
     expect(await stored.sortedSets.count(key)).toBe(3)
   })
 
+  it('writes sets with a TTL behind too, the TTL counted from the write', async () => {
+    const key = 'reco:dev:x:shown'
+    await behind.sortedSets.add(key, 'p1', 1, 60)
+    await behind.sortedSets.addCapped(key, 'p2', 2, 5, 60)
+    const before = Date.now()
+    await behind.flush()
+    expect(await stored.sortedSets.rangeDesc(key, 0, -1)).toEqual([
+      { member: 'p2', score: 2 },
+      { member: 'p1', score: 1 },
+    ])
+    const rows = await database.db
+      .selectFrom('headline_sorted_set')
+      .select('expires_at')
+      .where('set_key', '=', key)
+      .execute()
+    for (const row of rows) expect(Number(row.expires_at)).toBeGreaterThanOrEqual(before + 60_000)
+  })
+
   it('counts activity per hour, written before the hour is read', async () => {
     const now = Date.UTC(2026, 0, 2, 10, 30)
     await behind.activity.record({ kind: 'read', userId: 7n }, now)

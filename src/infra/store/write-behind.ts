@@ -4,12 +4,12 @@ import type { Database } from '../db/schema.js'
 import { upsert } from '../db/upsert.js'
 import { bucket, hourOf, increments, type ActivityStore } from './activity.js'
 import type { CounterName, CounterStore } from './counters.js'
-import { addAllCapped } from './sorted-sets.sql.js'
+import { writeMembers } from './sorted-sets.sql.js'
 import type { SortedSetStore } from './sorted-sets.js'
 
 /**
- * The embedded stores with the writes every article open makes (read counts, reading history,
- * activity) held in memory and written behind, all in one transaction per `flushMs` (WRITE_BEHIND_MS), instead of a
+ * The embedded stores with the writes every article open or feed page makes (read counts, reading
+ * history, activity, the recommender's shown pages) held in memory and written behind, all in one transaction per `flushMs` (WRITE_BEHIND_MS), instead of a
  * transaction each per request. Reads see pending writes: counts add them, and a set or an hour
  * with writes pending is flushed before it is read. Stored counts are held for a second between
  * writes (HOLD_MS). `close` writes what is left.
@@ -24,17 +24,23 @@ export interface WriteBehind {
   close(): Promise<void>
 }
 
+interface PendingSet {
+  keep?: number
+  ttlSeconds?: number
+  members: Map<string, number>
+}
+
 interface Pending {
   /** Counter deltas per counter and id (decimal: callers may hold small ids as numbers). */
   counts: Map<CounterName, Map<string, number>>
-  /** Members (score) to add per capped set without TTL, and how many the set keeps. */
-  capped: Map<string, { keep: number; members: Map<string, number> }>
+  /** Members (score) to add per set, how many it keeps and its TTL, as the last write gave them. */
+  sets: Map<string, PendingSet>
   /** Activity per bucket set and member: a count to add, or `mark` (score set to 1). */
   activity: Map<string, Map<string, number | 'mark'>>
 }
 
-const empty = (): Pending => ({ counts: new Map(), capped: new Map(), activity: new Map() })
-const isEmpty = (p: Pending) => p.counts.size + p.capped.size + p.activity.size === 0
+const empty = (): Pending => ({ counts: new Map(), sets: new Map(), activity: new Map() })
+const isEmpty = (p: Pending) => p.counts.size + p.sets.size + p.activity.size === 0
 
 const addTo = <K>(map: Map<K, number>, key: K, by: number) => map.set(key, (map.get(key) ?? 0) + by)
 
@@ -44,11 +50,12 @@ function mergeInto(target: Pending, source: Pending) {
     for (const [id, by] of ids) addTo(into, id, by)
     target.counts.set(name, into)
   }
-  for (const [key, set] of source.capped) {
+  for (const [key, set] of source.sets) {
     // Newer members win: they were added after the ones that failed to be written.
-    const newer = target.capped.get(key)
-    target.capped.set(key, {
-      keep: newer?.keep ?? set.keep,
+    const newer = target.sets.get(key)
+    target.sets.set(key, {
+      ...set,
+      ...newer,
       members: new Map([...set.members, ...(newer?.members ?? [])]),
     })
   }
@@ -75,8 +82,8 @@ async function write(trx: Kysely<Database>, pending: Pending, now: () => number)
       }).execute()
     }
   }
-  for (const [key, { keep, members }] of pending.capped) {
-    await addAllCapped(trx, key, [...members], keep, now)
+  for (const [key, { members, ...options }] of pending.sets) {
+    await writeMembers(trx, key, [...members], options, now)
   }
   for (const [key, members] of pending.activity) {
     for (const [member, value] of members) {
@@ -208,20 +215,27 @@ export function writeBehind(
 
   // A set with members pending is written before anything else touches it.
   const settled = async (key: string) => {
-    if (pending.capped.has(key)) await flush()
+    if (pending.sets.has(key)) await flush()
+  }
+  const hold = async (
+    key: string,
+    member: string,
+    score: number,
+    options: Omit<PendingSet, 'members'>,
+  ) => {
+    if (pending.sets.has(key) && pending.sets.get(key)?.ttlSeconds !== options.ttlSeconds) {
+      await flush()
+    }
+    const set = pending.sets.get(key) ?? { members: new Map<string, number>() }
+    if (options.keep !== undefined) set.keep = options.keep
+    set.ttlSeconds = options.ttlSeconds
+    set.members.set(member, score)
+    pending.sets.set(key, set)
   }
   const sortedSets: SortedSetStore = {
-    add: async (key, member, score, ttl) => (await settled(key), s.add(key, member, score, ttl)),
-    async addCapped(key, member, score, keep, ttlSeconds) {
-      if (ttlSeconds !== undefined) {
-        await settled(key)
-        return s.addCapped(key, member, score, keep, ttlSeconds)
-      }
-      const set = pending.capped.get(key) ?? { keep, members: new Map<string, number>() }
-      set.keep = keep
-      set.members.set(member, score)
-      pending.capped.set(key, set)
-    },
+    add: (key, member, score, ttlSeconds) => hold(key, member, score, { ttlSeconds }),
+    addCapped: (key, member, score, keep, ttlSeconds) =>
+      hold(key, member, score, { keep, ttlSeconds }),
     remove: async (key, members) => (await settled(key), s.remove(key, members)),
     score: async (key, member) => (await settled(key), s.score(key, member)),
     count: async (key) => (await settled(key), s.count(key)),
