@@ -106,7 +106,11 @@ describe('scheduler', () => {
 
     it('when the holder dies mid-run, the other process takes a later run once the lease expires', async () => {
       // A "dies" holding the lock: it never renews nor releases it (its Redis connection is gone).
-      const doomed = await buildTestApp({ shareWith: a, env: EVERY_SECOND })
+      // Its lease outlasts B's start-up and first tick even on a loaded machine.
+      const doomed = await buildTestApp({
+        shareWith: a,
+        env: { ...EVERY_SECOND, JOBS_LOCK_TTL_MS: '4000' },
+      })
       const held = await createJobLocks(doomed.deps).acquire('stats-rollup', new Date())
       expect(held).not.toBeNull()
       doomed.deps.redis!.disconnect()
