@@ -19,6 +19,7 @@ import {
   connectRedis,
   createRedis,
   onErrorOfDuplicates,
+  quitRedis,
   type RedisClient,
 } from './infra/redis/redis.js'
 import { outboxSmsSender, type SmsSender } from './infra/sms/sms-sender.js'
@@ -206,7 +207,7 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
       await recommender.close?.().catch(() => undefined)
       await core.search.close().catch(() => undefined)
       await cache.close().catch(() => undefined)
-      await redis?.quit().catch(() => redis?.disconnect())
+      if (redis) await quitRedis(redis)
       // Only a template for the bus's own connections: never connected, nothing to quit.
       busRedis?.disconnect()
       core.storage.close?.()

@@ -2,7 +2,7 @@ import { createAdapter } from '@socket.io/redis-adapter'
 import { Emitter } from '@socket.io/redis-emitter'
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
-import { connectRedis, createRedis, type RedisClient } from '../infra/redis/redis.js'
+import { connectRedis, createRedis, quitRedis, type RedisClient } from '../infra/redis/redis.js'
 import { redisParser } from './wire.js'
 
 type BridgeConfig = Pick<Config, 'redisUrl' | 'redisPrefix'>
@@ -50,7 +50,7 @@ async function ready(client: RedisClient, log: Logger) {
 }
 
 async function quitAll(clients: RedisClient[]) {
-  await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())))
+  await Promise.all(clients.map(quitRedis))
 }
 
 // Pub/sub commands whose promises the adapter and the emitter never look at.

@@ -73,6 +73,15 @@ export async function connectRedis(client: RedisClient, timeoutMs = 3000): Promi
   return ready
 }
 
+/**
+ * Closes after sending what is queued. ioredis sends QUIT at once but auto-pipelined commands on
+ * the next tick: quitting in the same tick would drop a fire-and-forget PUBLISH issued just before.
+ */
+export async function quitRedis(client: RedisClient): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve))
+  await client.quit().catch(() => client.disconnect())
+}
+
 function splitMultiHostUrl(url: string, defaultPort: number) {
   const rest = url.slice(url.indexOf('://') + 3)
   const at = rest.lastIndexOf('@')
