@@ -19,20 +19,17 @@ export interface LoadLease {
 }
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`
-const SHORTEN = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`
 
 /**
  * Leases as `SET lease:<key> <token> NX PX`: a waiter retries the lease at each poll, so it loads
  * only once the winner released or lost it (a crashed or stuck winner costs at most `holdMs`).
- * A successful winner keeps its lease `storeMs` longer: the cache writes the value to L2 only
- * after the load returns, and a waiter must find it there rather than load again.
  * A Redis failure just means loading locally.
  */
 export function redisLoadLease(
   redis: RedisClient,
-  options: { holdMs?: number; pollMs?: number; storeMs?: number } = {},
+  options: { holdMs?: number; pollMs?: number } = {},
 ): LoadLease {
-  const { holdMs = 3000, pollMs = 15, storeMs = 500 } = options
+  const { holdMs = 3000, pollMs = 15 } = options
   return {
     async fill(key, peek, load) {
       const leaseKey = `lease:${key}`
@@ -44,28 +41,19 @@ export function redisLoadLease(
           .catch(() => null)
       const peeked = () => peek().catch(() => undefined)
       let won = await take()
-      const waited = won === false
       while (won === false) {
         await sleep(pollMs)
         const value = await peeked()
         if (value !== undefined) return { value, loadedHere: false }
         won = await take()
       }
-      if (won === null) return { value: await load(), loadedHere: true }
-      const release = () => redis.eval(RELEASE, 1, leaseKey, token).catch(() => undefined)
-      // The winner may have stored its value and released between the peek and the take.
-      const stored = waited ? await peeked() : undefined
-      if (stored !== undefined) {
-        await release()
-        return { value: stored, loadedHere: false }
-      }
       try {
-        const value = await load()
-        await redis.eval(SHORTEN, 1, leaseKey, token, storeMs).catch(() => undefined)
-        return { value, loadedHere: true }
-      } catch (error) {
-        await release()
-        throw error
+        // The winner may have stored its value and released between the peek and the take.
+        const value = won ? await peeked() : undefined
+        if (value !== undefined) return { value, loadedHere: false }
+        return { value: await load(), loadedHere: true }
+      } finally {
+        if (won) await redis.eval(RELEASE, 1, leaseKey, token).catch(() => undefined)
       }
     },
   }
