@@ -41,6 +41,7 @@ export function redisLoadLease(
           .catch(() => null)
       const peeked = () => peek().catch(() => undefined)
       let won = await take()
+      const waited = won === false
       while (won === false) {
         await sleep(pollMs)
         const value = await peeked()
@@ -48,8 +49,9 @@ export function redisLoadLease(
         won = await take()
       }
       try {
-        // The winner may have stored its value and released between the peek and the take.
-        const value = won ? await peeked() : undefined
+        // After waiting, the winner may have stored its value and released between the peek and
+        // the take. Without waiting, the cache has just missed this key in Redis: no second look.
+        const value = won && waited ? await peeked() : undefined
         if (value !== undefined) return { value, loadedHere: false }
         return { value: await load(), loadedHere: true }
       } finally {
