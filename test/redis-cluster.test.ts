@@ -160,7 +160,14 @@ describe.skipIf(!REDIS_SERVER)('on a three-primary Redis Cluster', () => {
         return (stored = 'loaded')
       }
       const fills = await Promise.all(
-        Array.from({ length: 5 }, () => lease.fill('article:1', async () => stored, load)),
+        Array.from({ length: 5 }, () =>
+          lease.fill(
+            'article:1',
+            async () => stored,
+            load,
+            () => true,
+          ),
+        ),
       )
       expect(fills.map((fill) => fill.value)).toEqual(Array(5).fill('loaded'))
       expect(loads).toBe(1)

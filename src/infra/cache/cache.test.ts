@@ -415,6 +415,26 @@ describe.skipIf(!TEST_REDIS_URL)('two nodes on one Redis', () => {
     expect(userBasicQueries(a, fromA) + userBasicQueries(b, fromB)).toBe(1)
   })
 
+  it('ends the load lease of an entry a write deletes, so the next reader loads at once', async () => {
+    const { token } = await login(a.app, SEED_USERS[5]!.mobile)
+    const auth = bearer(token)
+    const id = await seededUserId(a, SEED_USERS[5]!.mobile)
+    const lease = `lease:user:${id}:profile`
+    expect((await a.app.inject({ url: `/v1_0/users/${id}` })).statusCode).toBe(200)
+    // The winner keeps its lease while the value it loaded is written to L2.
+    expect(await a.deps.redis!.exists(lease)).toBe(1)
+    const patch = await a.app.inject({
+      method: 'PATCH',
+      url: '/v1_0/user/profile',
+      headers: auth,
+      payload: { name: '租约之后' },
+    })
+    expect(patch.statusCode).toBe(201)
+    expect(await a.deps.redis!.exists(lease)).toBe(0)
+    const read = await b.app.inject({ url: `/v1_0/users/${id}` })
+    expect(read.json().data.name).toBe('租约之后')
+  })
+
   it('loads a cold missing entry once for the cluster too, and caches it as missing', async () => {
     const missing = 2n ** 62n + 4242n
     const fromA = a.queries.length

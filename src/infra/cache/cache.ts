@@ -198,6 +198,7 @@ export function createCache(options: CacheOptions): Cache {
                   key,
                   () => peekShared<T>(key),
                   () => timedLoad(policy, load),
+                  (loaded) => loaded !== null || Boolean(policy.missing),
                 )
               : { value: await timedLoad(policy, load), loadedHere: true }
             // Another node stored it: keep it in L1 without writing L2 or notifying again.
@@ -226,7 +227,7 @@ export function createCache(options: CacheOptions): Cache {
       if (keys.length === 0) return
       front.drop(keys)
       guard.invalidate(keys)
-      await bento.deleteMany({ keys })
+      await Promise.all([bento.deleteMany({ keys }), lease?.forget(keys)])
     },
     async close() {
       options.redis?.off('ready', onReady)

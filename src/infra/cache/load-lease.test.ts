@@ -22,7 +22,12 @@ describe.skipIf(!TEST_REDIS_URL)('the cluster-wide load lease', () => {
     // One lease per node: nothing is shared in process.
     const fills = await Promise.all(
       Array.from({ length: 4 }, () =>
-        redisLoadLease(t.redis).fill('slow', async () => stored, slowLoad),
+        redisLoadLease(t.redis).fill(
+          'slow',
+          async () => stored,
+          slowLoad,
+          () => true,
+        ),
       ),
     )
     expect(fills.map((fill) => fill.value)).toEqual(Array(4).fill('loaded'))
@@ -37,9 +42,59 @@ describe.skipIf(!TEST_REDIS_URL)('the cluster-wide load lease', () => {
       'orphan',
       async () => undefined,
       async () => 'loaded here',
+      () => false,
     )
     expect(fill).toEqual({ value: 'loaded here', loadedHere: true })
     expect(Date.now() - started).toBeGreaterThanOrEqual(250)
     expect(await t.raw.exists('lease:orphan')).toBe(0)
+  })
+
+  it('keeps the others waiting while the winner writes the value it loaded', async () => {
+    // The cache writes L2 after the fill returns: the value shows up a moment after the release.
+    let shared: string | undefined
+    let loads = 0
+    const load = async () => {
+      loads++
+      await sleep(50)
+      setTimeout(() => (shared = 'loaded'), 40)
+      return 'loaded'
+    }
+    const nodes = Array.from({ length: 4 }, () => redisLoadLease(t.redis, { pollMs: 5 }))
+    const fills = await Promise.all(
+      nodes.map((node) =>
+        node.fill(
+          'written-late',
+          async () => shared,
+          load,
+          () => true,
+        ),
+      ),
+    )
+    expect(fills.map((fill) => fill.value)).toEqual(Array(4).fill('loaded'))
+    expect(loads).toBe(1)
+  })
+
+  it('lets a value that is not stored be loaded by the next node at once', async () => {
+    const lease = redisLoadLease(t.redis)
+    await lease.fill(
+      'unstored',
+      async () => undefined,
+      async () => null,
+      () => false,
+    )
+    expect(await t.raw.exists('lease:unstored')).toBe(0)
+  })
+
+  it('ends the lease of an entry a write deleted', async () => {
+    const lease = redisLoadLease(t.redis)
+    await lease.fill(
+      'rewritten',
+      async () => undefined,
+      async () => 'old',
+      () => true,
+    )
+    expect(await t.raw.exists('lease:rewritten')).toBe(1)
+    await lease.forget(['rewritten', 'never-leased'])
+    expect(await t.raw.exists('lease:rewritten')).toBe(0)
   })
 })
