@@ -1,4 +1,4 @@
-import type { ReferenceExpression, SelectQueryBuilder } from 'kysely'
+import type { OperandValueExpression, ReferenceExpression, SelectQueryBuilder } from 'kysely'
 import { countAndPage } from '../../infra/db/paging.js'
 import { contains } from './mis.schemas.js'
 
@@ -36,4 +36,25 @@ export async function listPage<
   return { [key]: rows.map(toItem), total_count: total } as { [P in K]: I[] } & {
     total_count: number
   }
+}
+
+/** `query` narrowed to the rows whose `column` equals `value` (undefined: every row). */
+export function withEqual<DB, TB extends keyof DB, RE extends ReferenceExpression<DB, TB>>(
+  query: SelectQueryBuilder<DB, TB, object>,
+  column: RE,
+  value: OperandValueExpression<DB, TB, RE> | undefined,
+): SelectQueryBuilder<DB, TB, object> {
+  return value === undefined ? query : query.where(column, '=', value)
+}
+
+/** `query` narrowed to the rows whose `column` lies between `begin` and `end` (each optional). */
+export function withRange<DB, TB extends keyof DB, RE extends ReferenceExpression<DB, TB>>(
+  query: SelectQueryBuilder<DB, TB, object>,
+  column: RE,
+  begin: OperandValueExpression<DB, TB, RE> | undefined,
+  end: OperandValueExpression<DB, TB, RE> | undefined,
+): SelectQueryBuilder<DB, TB, object> {
+  if (begin) query = query.where(column, '>=', begin)
+  if (end) query = query.where(column, '<=', end)
+  return query
 }

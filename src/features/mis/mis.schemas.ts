@@ -58,17 +58,18 @@ export const ListQuery = <P extends TProperties>(filters: P) =>
 
 /**
  * The options of an admin list route: its `filters` (with `order_by` and the paging), the
- * `{<key>: [item], total_count}` answer, and the permission it needs.
+ * `{<key>: [item], total_count}` answer (no response schema without `item`), and the permission
+ * it needs.
  */
-export const listRoute = <P extends TProperties, K extends string, T extends TSchema>(
+export const listOptions = <P extends TProperties, K extends string, T extends TSchema>(
   deps: Deps,
-  spec: { tags: string[]; summary: string; filters: P; key: K; item: T; permission: string },
+  spec: { tags: string[]; summary: string; filters: P; key: K; item?: T; permission: string },
 ) => ({
   schema: {
     tags: spec.tags,
     summary: spec.summary,
     querystring: ListQuery(spec.filters),
-    response: { 200: ListOf(spec.key, spec.item) },
+    ...(spec.item && { response: { 200: ListOf(spec.key, spec.item) } }),
   },
   onRequest: misPermission(deps, spec.permission),
 })

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, toId, toInt } from '../../../infra/db/values.js'
 import { contains } from '../mis.schemas.js'
-import { listPage } from '../listing.js'
+import { listPage, withRange } from '../listing.js'
 
 /** Filters of the review list. */
 export interface ArticleFilter {
@@ -26,9 +26,7 @@ function filtered(query: Query, filter: ArticleFilter): Query {
   if (filter.title) query = query.where('a.title', 'like', contains(filter.title))
   if (filter.channel) query = query.where('c.channel_name', 'like', contains(filter.channel))
   if (filter.statuses?.length) query = query.where('a.status', 'in', filter.statuses)
-  if (filter.begin) query = query.where('a.create_time', '>=', filter.begin)
-  if (filter.end) query = query.where('a.create_time', '<=', filter.end)
-  return query
+  return withRange(query, 'a.create_time', filter.begin, filter.end)
 }
 
 const COLUMNS = [

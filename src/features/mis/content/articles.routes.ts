@@ -7,7 +7,8 @@ import { Id, IdInput, IdParam, Message, Ok, ok, requireId } from '../../../http/
 import { COUNTERS } from '../../../infra/store/counters.js'
 import { reviewActionOf, reviewArticles, sensitiveHits } from '../../article-lifecycle/index.js'
 import { adminIdOf, misPermission } from '../access/guard.js'
-import { DateTimeText, NullableString, actorOf, pageOf, listRoute } from '../mis.schemas.js'
+import { DateTimeText, NullableString, actorOf } from '../mis.schemas.js'
+import { listRoute } from '../route-factories.js'
 import { logOperation } from '../system/operation-log.repo.js'
 import { getReviewArticle, listReviewArticles } from './articles.repo.js'
 
@@ -51,36 +52,25 @@ export async function articlesReviewRoutes(instance: FastifyInstance, { deps }: 
     }))
   }
 
-  app.get(
-    '/articles',
-    listRoute(deps, {
-      tags,
-      summary: 'Articles for review: title, channel (name), status_list (e.g. 1,3), begin/end',
-      filters: {
-        title: Type.Optional(Type.String({ maxLength: 128 })),
-        channel: Type.Optional(Type.String({ maxLength: 32 })),
-        status_list: Type.Optional(Type.String({ maxLength: 20 })),
-        begin: Type.Optional(DateTimeText),
-        end: Type.Optional(DateTimeText),
-      },
-      key: 'articles',
-      item: Article,
-      permission: 'article-list-get',
-    }),
-    async (request) => {
-      const q = request.query
-      const filter = {
-        title: q.title,
-        channel: q.channel,
-        statuses: statusList(q.status_list),
-        begin: q.begin,
-        end: q.end,
-        orderById: q.order_by === 'id',
-      }
-      const { items, total_count } = await listReviewArticles(deps.db.read, filter, pageOf(q))
-      return ok({ articles: await withDetails(items), total_count })
+  listRoute(instance, deps, '/articles', {
+    tags,
+    summary: 'Articles for review: title, channel (name), status_list (e.g. 1,3), begin/end',
+    filters: {
+      title: Type.Optional(Type.String({ maxLength: 128 })),
+      channel: Type.Optional(Type.String({ maxLength: 32 })),
+      status_list: Type.Optional(Type.String({ maxLength: 20 })),
+      begin: Type.Optional(DateTimeText),
+      end: Type.Optional(DateTimeText),
     },
-  )
+    key: 'articles',
+    item: Article,
+    permission: 'article-list-get',
+    list: async (db, { status_list, ...filter }, page) => {
+      const statuses = statusList(status_list)
+      const { items, total_count } = await listReviewArticles(db, { ...filter, statuses }, page)
+      return { articles: await withDetails(items), total_count }
+    },
+  })
 
   app.put(
     '/articles',

@@ -1,26 +1,29 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { sqlDateTime, toId, toInt } from '../../../infra/db/values.js'
-import { contains } from '../mis.schemas.js'
+import { listPage, withEqual, withKeyword } from '../listing.js'
 
 /** `news_article_basic.status` of a deleted article. */
 const DELETED = 4
 
-const base = (db: Kysely<Database>) =>
-  db
-    .selectFrom('news_channel as c')
-    .select((eb) => [
-      'c.channel_id',
-      'c.channel_name',
-      'c.is_visible',
-      'c.sequence',
-      eb
-        .selectFrom('news_article_basic as a')
-        .select(eb.fn.countAll().as('n'))
-        .whereRef('a.channel_id', '=', 'c.channel_id')
-        .where('a.status', '!=', DELETED)
-        .as('article_count'),
-    ])
+const from = (db: Kysely<Database>) => db.selectFrom('news_channel as c')
+
+const base = (db: Kysely<Database>) => withColumns(from(db))
+
+function withColumns(query: ReturnType<typeof from>) {
+  return query.select((eb) => [
+    'c.channel_id',
+    'c.channel_name',
+    'c.is_visible',
+    'c.sequence',
+    eb
+      .selectFrom('news_article_basic as a')
+      .select(eb.fn.countAll().as('n'))
+      .whereRef('a.channel_id', '=', 'c.channel_id')
+      .where('a.status', '!=', DELETED)
+      .as('article_count'),
+  ])
+}
 
 function toItem(row: {
   channel_id: number | bigint
@@ -56,22 +59,19 @@ export async function listAdminChannels(
   filter: ChannelFilter,
   page: { offset: number; limit: number },
 ) {
-  let query = base(db)
-  if (filter.channelId !== undefined) query = query.where('c.channel_id', '=', filter.channelId)
-  if (filter.keyword) query = query.where('c.channel_name', 'like', contains(filter.keyword))
-  if (filter.isVisible !== undefined) query = query.where('c.is_visible', '=', filter.isVisible)
-  const rows = await query
-    .orderBy(filter.orderById ? 'c.channel_id' : 'c.sequence')
-    .orderBy('c.channel_id')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute()
-  let count = db.selectFrom('news_channel as c').select((eb) => eb.fn.countAll().as('n'))
-  if (filter.channelId !== undefined) count = count.where('c.channel_id', '=', filter.channelId)
-  if (filter.keyword) count = count.where('c.channel_name', 'like', contains(filter.keyword))
-  if (filter.isVisible !== undefined) count = count.where('c.is_visible', '=', filter.isVisible)
-  const total = await count.executeTakeFirst()
-  return { channels: rows.map(toItem), total_count: toInt(total?.n as number) }
+  let query = withEqual(from(db), 'c.channel_id', filter.channelId)
+  query = withKeyword(query, filter.keyword, ['c.channel_name'])
+  query = withEqual(query, 'c.is_visible', filter.isVisible)
+  return listPage(
+    'channels',
+    query,
+    (q) =>
+      withColumns(q)
+        .orderBy(filter.orderById ? 'c.channel_id' : 'c.sequence')
+        .orderBy('c.channel_id'),
+    page,
+    toItem,
+  )
 }
 
 /** One channel, or undefined. */

@@ -4,7 +4,8 @@ import type { Deps } from '../../../deps.js'
 import { typed } from '../../../http/feature.js'
 import { Ok, ok } from '../../../http/schemas.js'
 import { misPermission } from '../access/guard.js'
-import { Flag, actorOf, pageOf, listRoute } from '../mis.schemas.js'
+import { Flag, actorOf } from '../mis.schemas.js'
+import { deleteRoute, listRoute } from '../route-factories.js'
 import { listAdminChannels } from './channels.repo.js'
 import { createChannel, editChannel, removeChannel } from './channels.service.js'
 
@@ -34,31 +35,24 @@ export async function channelsAdminRoutes(instance: FastifyInstance, { deps }: {
   const tags = ['mis content']
   const idOf = (text: string) => Math.min(Number(text), 2_147_483_647)
 
-  app.get(
-    '/channels',
-    listRoute(deps, {
-      tags,
-      summary: 'List channels with their article counts',
-      filters: {
-        channel_id: Type.Optional(ChannelId),
-        keyword: Type.Optional(Type.String({ maxLength: 32 })),
-        is_visible: Type.Optional(Flag),
-      },
-      key: 'channels',
-      item: Channel,
-      permission: 'channel-list-get',
-    }),
-    async (request) => {
-      const { channel_id, keyword, is_visible, order_by } = request.query
-      const filter = {
-        channelId: channel_id,
-        keyword,
-        isVisible: is_visible,
-        orderById: order_by === 'id',
-      }
-      return ok(await listAdminChannels(deps.db.read, filter, pageOf(request.query)))
+  listRoute(instance, deps, '/channels', {
+    tags,
+    summary: 'List channels with their article counts',
+    filters: {
+      channel_id: Type.Optional(ChannelId),
+      keyword: Type.Optional(Type.String({ maxLength: 32 })),
+      is_visible: Type.Optional(Flag),
     },
-  )
+    key: 'channels',
+    item: Channel,
+    permission: 'channel-list-get',
+    list: (db, { channel_id, keyword, is_visible, orderById }, page) =>
+      listAdminChannels(
+        db,
+        { channelId: channel_id, keyword, isVisible: is_visible, orderById },
+        page,
+      ),
+  })
 
   app.post(
     '/channels',
@@ -93,15 +87,11 @@ export async function channelsAdminRoutes(instance: FastifyInstance, { deps }: {
     },
   )
 
-  app.delete(
-    '/channels/:target',
-    {
-      schema: { tags, summary: 'Delete a channel no article uses', params: Params },
-      onRequest: misPermission(deps, 'channel-list-delete'),
-    },
-    async (request, reply) => {
-      await removeChannel(deps, actorOf(request), idOf(request.params.target))
-      return reply.status(204).send()
-    },
-  )
+  deleteRoute(instance, deps, '/channels/:target', {
+    tags,
+    summary: 'Delete a channel no article uses',
+    params: Params,
+    permission: 'channel-list-delete',
+    remove: (target, actor) => removeChannel(deps, actor, idOf(target)),
+  })
 }

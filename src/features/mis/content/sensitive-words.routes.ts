@@ -8,7 +8,8 @@ import { Id, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
 import { isUniqueViolation } from '../../../infra/db/errors.js'
 import type { Database } from '../../../infra/db/schema.js'
 import { misPermission } from '../access/guard.js'
-import { actorOf, pageOf, listRoute } from '../mis.schemas.js'
+import { actorOf } from '../mis.schemas.js'
+import { deleteRoute, listRoute } from '../route-factories.js'
 import { logOperation } from '../system/operation-log.repo.js'
 import {
   deleteWord,
@@ -49,23 +50,17 @@ export async function sensitiveWordsRoutes(instance: FastifyInstance, { deps }: 
   }
   const idOf = (text: string) => requireId(text, `${text} is not exists`)
 
-  app.get(
-    '/sensitive_words',
-    listRoute(deps, {
-      tags,
-      summary: 'List sensitive words (word: part of the word)',
-      filters: {
-        word: Type.Optional(Type.String({ maxLength: 40 })),
-      },
-      key: 'words',
-      item: Word,
-      permission: 'sensitive-word-list-get',
-    }),
-    async (request) => {
-      const filter = { word: request.query.word, orderById: request.query.order_by === 'id' }
-      return ok(await listWords(deps.db.read, filter, pageOf(request.query)))
+  listRoute(instance, deps, '/sensitive_words', {
+    tags,
+    summary: 'List sensitive words (word: part of the word)',
+    filters: {
+      word: Type.Optional(Type.String({ maxLength: 40 })),
     },
-  )
+    key: 'words',
+    item: Word,
+    permission: 'sensitive-word-list-get',
+    list: listWords,
+  })
 
   app.post(
     '/sensitive_words',
@@ -131,21 +126,19 @@ export async function sensitiveWordsRoutes(instance: FastifyInstance, { deps }: 
     },
   )
 
-  app.delete(
-    '/sensitive_words/:target',
-    {
-      schema: { tags, summary: 'Delete a sensitive word', params: Params },
-      onRequest: misPermission(deps, 'sensitive-word-delete'),
-    },
-    async (request, reply) => {
-      const id = idOf(request.params.target)
+  deleteRoute(instance, deps, '/sensitive_words/:target', {
+    tags,
+    summary: 'Delete a sensitive word',
+    params: Params,
+    permission: 'sensitive-word-delete',
+    remove: async (target, actor) => {
+      const id = idOf(target)
       await write('', async (trx) => {
         const current = await getWord(trx, id)
-        if (!current) throw missing(request.params.target)
+        if (!current) throw missing(target)
         await deleteWord(trx, id)
-        await logOperation(trx, actorOf(request), '删除', `删除敏感词: ${current.word} (${id})`)
+        await logOperation(trx, actor, '删除', `删除敏感词: ${current.word} (${id})`)
       })
-      return reply.status(204).send()
     },
-  )
+  })
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, sqlDateTime, toId, toInt } from '../../../infra/db/values.js'
+import { listPage, withEqual } from '../listing.js'
 
 /** `user_legalize_log.type` and `.status` values. */
 export const LEGALIZE = {
@@ -11,21 +12,22 @@ export const LEGALIZE = {
   rejected: 3,
 } as const
 
-const base = (db: Kysely<Database>) =>
-  db
-    .selectFrom('user_legalize_log as l')
-    .leftJoin('user_basic as u', 'u.user_id', 'l.user_id')
-    .select([
-      'l.legalize_id',
-      'l.user_id',
-      'l.qualification_id',
-      'u.account',
-      'u.user_name',
-      'l.create_time',
-      'l.type',
-      'l.status',
-      'l.reject_reason',
-    ])
+const from = (db: Kysely<Database>) =>
+  db.selectFrom('user_legalize_log as l').leftJoin('user_basic as u', 'u.user_id', 'l.user_id')
+
+const COLUMNS = [
+  'l.legalize_id',
+  'l.user_id',
+  'l.qualification_id',
+  'u.account',
+  'u.user_name',
+  'l.create_time',
+  'l.type',
+  'l.status',
+  'l.reject_reason',
+] as const
+
+const base = (db: Kysely<Database>) => from(db).select(COLUMNS)
 
 type Row = Awaited<ReturnType<ReturnType<typeof base>['executeTakeFirstOrThrow']>>
 
@@ -46,23 +48,18 @@ export async function listLegalizes(
   filter: { status?: number | undefined; orderById: boolean },
   page: { offset: number; limit: number },
 ) {
-  let count = db.selectFrom('user_legalize_log').select((eb) => eb.fn.countAll().as('n'))
-  let query = base(db)
-  if (filter.status !== undefined) {
-    count = count.where('status', '=', filter.status)
-    query = query.where('l.status', '=', filter.status)
-  }
-  const rows = await query
-    .orderBy(
-      filter.orderById ? 'l.legalize_id' : 'l.create_time',
-      filter.orderById ? 'asc' : 'desc',
-    )
-    .orderBy('l.legalize_id', 'desc')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute()
-  const total = await count.executeTakeFirst()
-  return { legalizes: rows.map(toItem), total_count: toInt(total?.n as number) }
+  const order = filter.orderById ? 'l.legalize_id' : 'l.create_time'
+  return listPage(
+    'legalizes',
+    withEqual(from(db), 'l.status', filter.status),
+    (q) =>
+      q
+        .select(COLUMNS)
+        .orderBy(order, filter.orderById ? 'asc' : 'desc')
+        .orderBy('l.legalize_id', 'desc'),
+    page,
+    toItem,
+  )
 }
 
 /** One application with what the reviewer reads: the profile (real name) or the qualification. */

@@ -7,7 +7,8 @@ import { IdInput, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
 import { readerUrl } from '../../../infra/storage/file-storage.js'
 import { accessOf } from '../access/access.repo.js'
 import { adminIdOf, misPermission } from '../access/guard.js'
-import { ListQuery, actorOf, pageOf } from '../mis.schemas.js'
+import { actorOf } from '../mis.schemas.js'
+import { listRoute } from '../route-factories.js'
 import { getLegalize, listLegalizes } from './legalizes.repo.js'
 import { reviewLegalizes } from './legalizes.service.js'
 
@@ -21,23 +22,14 @@ export async function legalizesRoutes(instance: FastifyInstance, { deps }: { dep
   const app = typed(instance)
   const tags = ['mis users']
 
-  app.get(
-    '/legalizes',
-    {
-      schema: {
-        tags,
-        summary: 'List applications (status 1 processing, 2 approved, 3 rejected)',
-        querystring: ListQuery({
-          status: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })),
-        }),
-      },
-      onRequest: misPermission(deps, 'legalize-list-get'),
-    },
-    async (request) => {
-      const filter = { status: request.query.status, orderById: request.query.order_by === 'id' }
-      return ok(await listLegalizes(deps.db.read, filter, pageOf(request.query)))
-    },
-  )
+  listRoute(instance, deps, '/legalizes', {
+    tags,
+    summary: 'List applications (status 1 processing, 2 approved, 3 rejected)',
+    filters: { status: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })) },
+    key: 'legalizes',
+    permission: 'legalize-list-get',
+    list: listLegalizes,
+  })
 
   app.put(
     '/legalizes',

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, toId, toInt } from '../../../infra/db/values.js'
-import { listPage, withKeyword } from '../listing.js'
+import { listPage, withEqual, withKeyword, withRange } from '../listing.js'
 
 const COLUMNS = [
   'user_id',
@@ -54,11 +54,9 @@ export async function listUsers(
   filter: UserFilter,
   page: { offset: number; limit: number },
 ) {
-  let query = db.selectFrom('user_basic')
-  if (filter.status !== undefined) query = query.where('status', '=', filter.status)
+  let query = withEqual(db.selectFrom('user_basic'), 'status', filter.status)
   query = withKeyword(query, filter.keyword, ['mobile', 'account', 'user_name'])
-  if (filter.begin) query = query.where('last_login', '>=', filter.begin)
-  if (filter.end) query = query.where('last_login', '<=', filter.end)
+  query = withRange(query, 'last_login', filter.begin, filter.end)
   const order = filter.orderById ? 'user_id' : 'create_time'
   return listPage(
     'users',

@@ -6,7 +6,8 @@ import { typed } from '../../../http/feature.js'
 import { Id, IdInput, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
 import { misPermission } from '../access/guard.js'
 import { ACCOUNT_PATTERN, PASSWORD_PATTERN } from '../access/passwords.js'
-import { DateTimeText, Flag, NullableString, actorOf, pageOf, listRoute } from '../mis.schemas.js'
+import { DateTimeText, Flag, NullableString, actorOf } from '../mis.schemas.js'
+import { listRoute } from '../route-factories.js'
 import { getUser, listUsers } from './users.repo.js'
 import { createAppUser, setUsersStatus } from './users.service.js'
 
@@ -29,27 +30,20 @@ export async function usersAdminRoutes(instance: FastifyInstance, { deps }: { de
   const app = typed(instance)
   const tags = ['mis users']
 
-  app.get(
-    '/users',
-    listRoute(deps, {
-      tags,
-      summary: 'List users: keyword (mobile, account, name), status, begin/end on last_login',
-      filters: {
-        keyword: Type.Optional(Type.String({ maxLength: 32 })),
-        status: Type.Optional(Flag),
-        begin: Type.Optional(DateTimeText),
-        end: Type.Optional(DateTimeText),
-      },
-      key: 'users',
-      item: User,
-      permission: 'userlist-get',
-    }),
-    async (request) => {
-      const { keyword, status, begin, end, order_by } = request.query
-      const filter = { keyword, status, begin, end, orderById: order_by === 'id' }
-      return ok(await listUsers(deps.db.read, filter, pageOf(request.query)))
+  listRoute(instance, deps, '/users', {
+    tags,
+    summary: 'List users: keyword (mobile, account, name), status, begin/end on last_login',
+    filters: {
+      keyword: Type.Optional(Type.String({ maxLength: 32 })),
+      status: Type.Optional(Flag),
+      begin: Type.Optional(DateTimeText),
+      end: Type.Optional(DateTimeText),
     },
-  )
+    key: 'users',
+    item: User,
+    permission: 'userlist-get',
+    list: listUsers,
+  })
 
   app.post(
     '/users',

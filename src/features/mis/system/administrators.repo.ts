@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, sqlDateTime, toId, toInt } from '../../../infra/db/values.js'
-import { listPage, withKeyword } from '../listing.js'
+import { listPage, withEqual, withKeyword } from '../listing.js'
 
 const COLUMNS = [
   'a.administrator_id',
@@ -58,9 +58,8 @@ export async function listAdministrators(
   filter: { keyword?: string | undefined; status?: number | undefined; orderById: boolean },
   page: { offset: number; limit: number },
 ) {
-  let query = base(db)
-  if (filter.status !== undefined) query = query.where('a.status', '=', filter.status)
-  query = withKeyword(query, filter.keyword, ['a.account', 'a.name'])
+  const status = withEqual(base(db), 'a.status', filter.status)
+  const query = withKeyword(status, filter.keyword, ['a.account', 'a.name'])
   const order = filter.orderById ? 'a.administrator_id' : 'a.update_time'
   return listPage(
     'administrators',

@@ -6,7 +6,8 @@ import { typed } from '../../../http/feature.js'
 import { Id, IdInput, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
 import { misPermission } from '../access/guard.js'
 import { ACCOUNT_PATTERN, PASSWORD_PATTERN } from '../access/passwords.js'
-import { Flag, NullableString, actorOf, pageOf, listRoute } from '../mis.schemas.js'
+import { Flag, NullableString, actorOf } from '../mis.schemas.js'
+import { deleteRoute, listRoute } from '../route-factories.js'
 import { getAdministrator, listAdministrators } from './administrators.repo.js'
 import {
   createAdministrator,
@@ -37,25 +38,18 @@ export async function administratorsRoutes(instance: FastifyInstance, { deps }: 
   const app = typed(instance)
   const tags = ['mis system']
 
-  app.get(
-    '/administrators',
-    listRoute(deps, {
-      tags,
-      summary: 'List administrators',
-      filters: {
-        keyword: Type.Optional(Type.String({ maxLength: 50 })),
-        status: Type.Optional(Flag),
-      },
-      key: 'administrators',
-      item: Administrator,
-      permission: 'administrator-list-get',
-    }),
-    async (request) => {
-      const { keyword, status, order_by } = request.query
-      const filter = { keyword, status, orderById: order_by === 'id' }
-      return ok(await listAdministrators(deps.db.read, filter, pageOf(request.query)))
+  listRoute(instance, deps, '/administrators', {
+    tags,
+    summary: 'List administrators',
+    filters: {
+      keyword: Type.Optional(Type.String({ maxLength: 50 })),
+      status: Type.Optional(Flag),
     },
-  )
+    key: 'administrators',
+    item: Administrator,
+    permission: 'administrator-list-get',
+    list: listAdministrators,
+  })
 
   app.post(
     '/administrators',
@@ -157,16 +151,11 @@ export async function administratorsRoutes(instance: FastifyInstance, { deps }: 
     },
   )
 
-  app.delete(
-    '/administrators/:target',
-    {
-      schema: { tags, summary: 'Delete an administrator', params: Params },
-      onRequest: misPermission(deps, 'administrator-delete'),
-    },
-    async (request, reply) => {
-      const id = requireId(request.params.target, INVALID)
-      await removeAdministrators(deps, actorOf(request), [id])
-      return reply.status(204).send()
-    },
-  )
+  deleteRoute(instance, deps, '/administrators/:target', {
+    tags,
+    summary: 'Delete an administrator',
+    params: Params,
+    permission: 'administrator-delete',
+    remove: (target, actor) => removeAdministrators(deps, actor, [requireId(target, INVALID)]),
+  })
 }

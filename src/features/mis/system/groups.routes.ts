@@ -7,7 +7,8 @@ import { Id, IdInput, IdParam, Ok, ok, requireId } from '../../../http/schemas.j
 import { misPermission } from '../access/guard.js'
 import { PermissionNode } from '../access/login.routes.js'
 import { permissionTree } from '../access/permission-tree.js'
-import { Flag, NullableString, actorOf, pageOf, listRoute } from '../mis.schemas.js'
+import { Flag, NullableString, actorOf } from '../mis.schemas.js'
+import { deleteRoute, listRoute } from '../route-factories.js'
 import { getGroup, listGroups } from './groups.repo.js'
 import { createGroup, editGroup, removeGroup } from './groups.service.js'
 
@@ -29,23 +30,17 @@ export async function groupsRoutes(instance: FastifyInstance, { deps }: { deps: 
   const app = typed(instance)
   const tags = ['mis system']
 
-  app.get(
-    '/groups',
-    listRoute(deps, {
-      tags,
-      summary: 'List groups',
-      filters: {
-        keyword: Type.Optional(Type.String({ maxLength: 50 })),
-      },
-      key: 'groups',
-      item: Group,
-      permission: 'group-list-get',
-    }),
-    async (request) => {
-      const filter = { keyword: request.query.keyword, orderById: request.query.order_by === 'id' }
-      return ok(await listGroups(deps.db.read, filter, pageOf(request.query)))
+  listRoute(instance, deps, '/groups', {
+    tags,
+    summary: 'List groups',
+    filters: {
+      keyword: Type.Optional(Type.String({ maxLength: 50 })),
     },
-  )
+    key: 'groups',
+    item: Group,
+    permission: 'group-list-get',
+    list: listGroups,
+  })
 
   app.post(
     '/groups',
@@ -118,15 +113,11 @@ export async function groupsRoutes(instance: FastifyInstance, { deps }: { deps: 
     },
   )
 
-  app.delete(
-    '/groups/:target',
-    {
-      schema: { tags, summary: 'Delete a group without administrators', params: Params },
-      onRequest: misPermission(deps, 'group-delete'),
-    },
-    async (request, reply) => {
-      await removeGroup(deps, actorOf(request), requireId(request.params.target, INVALID))
-      return reply.status(204).send()
-    },
-  )
+  deleteRoute(instance, deps, '/groups/:target', {
+    tags,
+    summary: 'Delete a group without administrators',
+    params: Params,
+    permission: 'group-delete',
+    remove: (target, actor) => removeGroup(deps, actor, requireId(target, INVALID)),
+  })
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { isoDateTime, toId } from '../../../infra/db/values.js'
-import { listPage, withKeyword } from '../listing.js'
+import { listPage, withKeyword, withRange } from '../listing.js'
 
 /** Who did it, from where. */
 export interface Actor {
@@ -46,8 +46,7 @@ export async function listOperations(db: Kysely<Database>, filter: LogFilter) {
     .selectFrom('mis_operation_log as l')
     .leftJoin('mis_administrator as a', 'a.administrator_id', 'l.administrator_id')
   query = withKeyword(query, filter.keyword, ['l.operation', 'l.description'])
-  if (filter.begin) query = query.where('l.create_time', '>=', filter.begin)
-  if (filter.end) query = query.where('l.create_time', '<=', filter.end)
+  query = withRange(query, 'l.create_time', filter.begin, filter.end)
   const order = filter.orderById ? 'l.operation_log_id' : 'l.create_time'
   return listPage(
     'operationlogs',

@@ -4,7 +4,7 @@ import type { Deps } from '../../../deps.js'
 import { typed } from '../../../http/feature.js'
 import { Id, ok } from '../../../http/schemas.js'
 import {} from '../access/guard.js'
-import { DateTimeText, NullableString, actorOf, pageOf, listRoute } from '../mis.schemas.js'
+import { DateTimeText, NullableString, actorOf, pageOf, listOptions } from '../mis.schemas.js'
 import { listOperations, logOperation } from './operation-log.repo.js'
 
 const Entry = Type.Object({
@@ -21,7 +21,7 @@ const Entry = Type.Object({
 export async function operationLogRoutes(instance: FastifyInstance, { deps }: { deps: Deps }) {
   typed(instance).get(
     '/operationlogs',
-    listRoute(deps, {
+    listOptions(deps, {
       tags: ['mis system'],
       summary: 'Admin actions: keyword (operation or description), begin/end (YYYY-MM-DD HH:MM:SS)',
       filters: {

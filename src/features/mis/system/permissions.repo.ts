@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../infra/db/schema.js'
 import { sqlDateTime, toId } from '../../../infra/db/values.js'
 import { toPermissionItem } from '../access/permission-tree.js'
-import { listPage, withKeyword } from '../listing.js'
+import { listPage, withEqual, withKeyword } from '../listing.js'
 
 const COLUMNS = ['permission_id', 'name', 'type', 'parent_id', 'code', 'sequence'] as const
 
@@ -19,10 +19,8 @@ export async function listPermissions(
   filter: PermissionFilter,
   page: { offset: number; limit: number },
 ) {
-  let query = db.selectFrom('mis_permission')
-  if (filter.parentId !== undefined)
-    query = query.where('parent_id', '=', filter.parentId.toString())
-  if (filter.type !== undefined) query = query.where('type', '=', filter.type)
+  let query = withEqual(db.selectFrom('mis_permission'), 'parent_id', filter.parentId?.toString())
+  query = withEqual(query, 'type', filter.type)
   query = withKeyword(query, filter.keyword, ['name', 'code'])
   return listPage(
     'permissions',

@@ -5,7 +5,8 @@ import { AppError } from '../../../errors.js'
 import { typed } from '../../../http/feature.js'
 import { Id, IdParam, Ok, ok, requireId } from '../../../http/schemas.js'
 import { misPermission } from '../access/guard.js'
-import { Flag, NullableString, actorOf, pageOf, listRoute } from '../mis.schemas.js'
+import { Flag, NullableString, actorOf } from '../mis.schemas.js'
+import { listRoute } from '../route-factories.js'
 import { getPermission, listPermissions } from './permissions.repo.js'
 import { createPermission, editPermission, removePermission } from './permissions.service.js'
 
@@ -33,30 +34,24 @@ export async function permissionsRoutes(instance: FastifyInstance, { deps }: { d
   const app = typed(instance)
   const tags = ['mis system']
 
-  app.get(
-    '/permissions',
-    listRoute(deps, {
-      tags,
-      summary: 'List permissions by sequence',
-      filters: {
-        parent_id: Type.Optional(ParentId),
-        type: Type.Optional(Flag),
-        keyword: Type.Optional(Type.String({ maxLength: 50 })),
-      },
-      key: 'permissions',
-      item: Permission,
-      permission: 'permission-list-get',
-    }),
-    async (request) => {
-      const { parent_id, type, keyword } = request.query
-      const filter = {
-        parentId: parent_id === undefined ? undefined : BigInt(parent_id),
-        type,
-        keyword,
-      }
-      return ok(await listPermissions(deps.db.read, filter, pageOf(request.query)))
+  listRoute(instance, deps, '/permissions', {
+    tags,
+    summary: 'List permissions by sequence',
+    filters: {
+      parent_id: Type.Optional(ParentId),
+      type: Type.Optional(Flag),
+      keyword: Type.Optional(Type.String({ maxLength: 50 })),
     },
-  )
+    key: 'permissions',
+    item: Permission,
+    permission: 'permission-list-get',
+    list: (db, { parent_id, type, keyword }, page) =>
+      listPermissions(
+        db,
+        { parentId: parent_id === undefined ? undefined : BigInt(parent_id), type, keyword },
+        page,
+      ),
+  })
 
   app.post(
     '/permissions',
