@@ -2,7 +2,7 @@ import type { Deps } from '../deps.js'
 import { ARTICLE_STATUS } from '../features/articles/articles.repo.js'
 import { msOfDateTime, toId, toInt } from '../infra/db/values.js'
 import { COUNTERS } from '../infra/store/counters.js'
-import type { Candidate } from './scoring.js'
+import { rankPool, type Candidate, type RankedPool } from './scoring.js'
 
 /** Candidates per request: the newest approved articles of a channel, or of all of them (0). */
 export const POOL_SIZE = { channel: 300, all: 1000 }
@@ -44,9 +44,10 @@ export async function loadCandidates(deps: PoolDeps, channelId: number): Promise
   }))
 }
 
-/** Per-process pools, each loaded at most once per TTL (concurrent requests share one load). */
+/** Per-process pools, each loaded and ranked at most once per TTL (concurrent requests share one load). */
 export interface CandidatePools {
-  get(channelId: number): Promise<Candidate[]>
+  /** The channel's candidates, scored for everybody (rankPool) when they were loaded. */
+  get(channelId: number): Promise<RankedPool>
   /** Where an article is, if a loaded pool holds it (spares article lookups). */
   locate(id: bigint): Candidate | undefined
   /** Drops the pools of these channels and of every channel (0): the next get reloads them. */
@@ -60,19 +61,20 @@ export function candidatePools(
 ): CandidatePools {
   const ttl = options.ttlMs ?? POOL_TTL_MS
   const now = options.now ?? Date.now
-  const pools = new Map<number, { at: number; pool: Promise<Candidate[]> }>()
+  const pools = new Map<number, { at: number; pool: Promise<RankedPool> }>()
   const index = new Map<bigint, Candidate>()
   return {
     get(channelId) {
       const held = pools.get(channelId)
       if (held && now() - held.at < ttl) return held.pool
       if (!held && pools.size >= MAX_POOLS) pools.delete(pools.keys().next().value as number)
+      const at = now()
       const pool = load(channelId).then((list) => {
         if (index.size > POOL_SIZE.all * 4) index.clear()
         for (const candidate of list) index.set(candidate.id, candidate)
-        return list
+        return rankPool(list, at)
       })
-      pools.set(channelId, { at: now(), pool })
+      pools.set(channelId, { at, pool })
       // A failed load is not kept: the next request tries again.
       pool.catch(() => pools.get(channelId)?.pool === pool && pools.delete(channelId))
       return pool

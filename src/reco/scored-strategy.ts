@@ -4,7 +4,7 @@ import { latestStrategy } from './latest-strategy.js'
 import { loadProfile } from './profile.js'
 import { markShown, viewerOf } from './reco-state.js'
 import type { FeedPage, FeedRequest, Recommender } from './recommender.js'
-import { rankCandidates } from './scoring.js'
+import { pickPage } from './scoring.js'
 import { contentSimilarity } from './similarity.js'
 import { exposureFor, traceFor } from './trace.js'
 
@@ -57,7 +57,7 @@ export function scoredStrategy(deps: StrategyDeps, options: ScoredOptions = {}):
         pools.get(request.channelId),
         loadProfile(deps, pools, viewer, at),
       ])
-      const ids = rankCandidates(pool, profile, at, count).map((entry) => entry.candidate.id)
+      const ids = pickPage(pool, profile, count).map((entry) => entry.candidate.id)
       if (request.signal?.aborted) throw new AbortedError()
       await markShown(deps.sortedSets, viewer.key, ids, at, shownPages)
       return {

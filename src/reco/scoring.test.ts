@@ -60,6 +60,13 @@ describe('scoring rules (fixed clock)', () => {
     for (const limit of [1, 10, 50]) {
       expect(ids(rankCandidates(pool, profile, T0, limit))).toEqual(all.slice(0, limit))
     }
+    // Without interests a page is the first allowed entries of the pool's own order.
+    const plain = buildProfile({ shown: [5n, 6n, 7n], signals: [] }, T0)
+    const plainAll = ids(rankCandidates(pool, plain, T0))
+    expect(plainAll).toHaveLength(297)
+    for (const limit of [1, 10, 50]) {
+      expect(ids(rankCandidates(pool, plain, T0, limit))).toEqual(plainAll.slice(0, limit))
+    }
   })
 
   it('puts newer first when nothing else differs, and breaks exact ties by the higher id', () => {

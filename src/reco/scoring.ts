@@ -120,32 +120,62 @@ const byRank = (a: Ranked, b: Ranked) =>
   (b.candidate.id > a.candidate.id ? 1 : b.candidate.id < a.candidate.id ? -1 : 0)
 
 /**
- * The candidates the viewer may see, best first, with their scores; the best `limit` of them only
- * when given (a page: kept in order while scanning, without sorting the whole pool).
+ * A pool scored once for everybody: freshness and popularity (relative to the pool's most engaging
+ * candidate, on a log scale), best first. A viewer's page adds only their interests to these.
  */
-export function rankCandidates(
-  pool: readonly Candidate[],
-  profile: Profile,
-  nowMs: number,
-  limit = Infinity,
-): Ranked[] {
-  const allowed = pool.filter(
-    (c) => !profile.excluded.has(c.id) && !profile.blockedAuthors.has(c.authorId),
-  )
-  // Popularity is relative to the most engaging candidate, on a log scale.
-  const top = Math.log1p(Math.max(0, ...allowed.map(engagementOf)))
-  const scoreOf = (candidate: Candidate) =>
-    SCORE_WEIGHTS.freshness * freshnessOf(candidate.createdMs, nowMs) +
-    SCORE_WEIGHTS.popularity * (top > 0 ? Math.log1p(engagementOf(candidate)) / top : 0) +
-    SCORE_WEIGHTS.channel * saturate(profile.channels.get(candidate.channelId)) +
-    SCORE_WEIGHTS.author * saturate(profile.authors.get(candidate.authorId))
-  if (limit >= allowed.length) {
-    return allowed.map((candidate) => ({ candidate, score: scoreOf(candidate) })).sort(byRank)
-  }
+export interface RankedPool {
+  readonly ranked: readonly Ranked[]
+}
+
+/** Scores a pool's viewer-independent parts at `nowMs` and sorts it by them. */
+export function rankPool(pool: readonly Candidate[], nowMs: number): RankedPool {
+  let most = 0
+  for (const candidate of pool) most = Math.max(most, engagementOf(candidate))
+  const top = Math.log1p(most)
+  const ranked = pool.map((candidate) => ({
+    candidate,
+    score:
+      SCORE_WEIGHTS.freshness * freshnessOf(candidate.createdMs, nowMs) +
+      SCORE_WEIGHTS.popularity * (top > 0 ? Math.log1p(engagementOf(candidate)) / top : 0),
+  }))
+  return { ranked: ranked.sort(byRank) }
+}
+
+// Sums can round differently from the bound by a few ulps.
+const EPSILON = 1e-9
+
+/**
+ * The candidates of a ranked pool the viewer may see, best first, with their scores; the best
+ * `limit` of them only when given. Without interests the pool's order is the viewer's: the page is
+ * its first allowed entries. With interests, the scan stops once no later candidate, even with
+ * the largest interest bonus the viewer can give, reaches the page's worst entry.
+ */
+export function pickPage(pool: RankedPool, profile: Profile, limit = Infinity): Ranked[] {
+  const allowed = (c: Candidate) =>
+    !profile.excluded.has(c.id) && !profile.blockedAuthors.has(c.authorId)
   const best: Ranked[] = []
-  for (const candidate of allowed) {
-    const score = scoreOf(candidate)
-    const worst = best[limit - 1]
+  if (profile.channels.size === 0 && profile.authors.size === 0) {
+    for (const entry of pool.ranked) {
+      if (best.length >= limit) break
+      if (allowed(entry.candidate)) best.push(entry)
+    }
+    return best
+  }
+  let bonus = 0
+  let most = 0
+  for (const w of profile.channels.values()) most = Math.max(most, saturate(w))
+  bonus += SCORE_WEIGHTS.channel * most
+  most = 0
+  for (const w of profile.authors.values()) most = Math.max(most, saturate(w))
+  bonus += SCORE_WEIGHTS.author * most
+  for (const { candidate, score: base } of pool.ranked) {
+    const worst = best.length >= limit ? best[limit - 1] : undefined
+    if (worst && base + bonus + EPSILON < worst.score) break
+    if (!allowed(candidate)) continue
+    const score =
+      base +
+      SCORE_WEIGHTS.channel * saturate(profile.channels.get(candidate.channelId)) +
+      SCORE_WEIGHTS.author * saturate(profile.authors.get(candidate.authorId))
     if (worst && score < worst.score) continue
     const entry = { candidate, score }
     if (worst && byRank(entry, worst) >= 0) continue
@@ -156,4 +186,17 @@ export function rankCandidates(
     }
   }
   return best
+}
+
+/**
+ * The candidates the viewer may see, best first, with their scores (`rankPool` then `pickPage`);
+ * the best `limit` of them only when given.
+ */
+export function rankCandidates(
+  pool: readonly Candidate[],
+  profile: Profile,
+  nowMs: number,
+  limit = Infinity,
+): Ranked[] {
+  return pickPage(rankPool(pool, nowMs), profile, limit)
 }
