@@ -1,9 +1,15 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { upsert } from '../db/upsert.js'
 import type { SortedSetStore } from './sorted-sets.js'
 
 type Db = Kysely<Database>
+
+// A rank bound written into the statement's text, so only ever an integer.
+const int = (n: number) => {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`not an integer rank: ${n}`)
+  return sql.lit(n)
+}
 
 /**
  * Sorted sets in the `headline_sorted_set` table (embedded mode). A set with a TTL has the
@@ -51,13 +57,16 @@ export function sqlSortedSets(db: Db, now: () => number = Date.now): SortedSetSt
     },
     async rangeDesc(key, start, stop) {
       if (stop >= 0 && stop < start) return []
-      const rows = await members(db, key)
+      let query = members(db, key)
         .select(['member', 'score'])
         .orderBy('score', 'desc')
         .orderBy('member', 'desc')
-        .offset(start)
-        .limit(stop < 0 ? 1_000_000 : stop - start + 1)
-        .execute()
+      // Bounds as literals (SQLite runs this statement about ten times slower with a bound LIMIT);
+      // an offset needs a limit in MySQL.
+      if (stop >= 0) query = query.limit(int(stop - start + 1))
+      else if (start > 0) query = query.limit(int(1_000_000))
+      if (start > 0) query = query.offset(int(start))
+      const rows = await query.execute()
       return rows.map((row) => ({ member: row.member, score: Number(row.score) }))
     },
     async clear(key) {
@@ -107,8 +116,8 @@ export async function writeMembers(
       .select('member')
       .orderBy('score', 'desc')
       .orderBy('member', 'desc')
-      .offset(keep)
-      .limit(1_000_000)
+      .limit(int(1_000_000))
+      .offset(int(keep))
       .execute()
     if (overflow.length > 0) {
       await trx

@@ -59,6 +59,22 @@ function sqlExpiry(dialect: 'sqlite' | 'mysql') {
       ])
     })
 
+    it('reads ranges by rank as ZREVRANGE does: from a start, up to a stop or to the end', async () => {
+      const store = sqlSortedSets(database.db, clock)
+      for (const [i, member] of ['a', 'b', 'c', 'd', 'e'].entries()) {
+        await store.add('ranks', member, i + 1)
+      }
+      const range = async (start: number, stop: number) =>
+        (await store.rangeDesc('ranks', start, stop)).map((m) => m.member).join('')
+      expect(await range(0, -1)).toBe('edcba')
+      expect(await range(0, 1)).toBe('ed')
+      expect(await range(1, -1)).toBe('dcba')
+      expect(await range(1, 2)).toBe('dc')
+      expect(await range(3, 10)).toBe('ba')
+      expect(await range(5, -1)).toBe('')
+      expect(await range(2, 1)).toBe('')
+    })
+
     it('purges expired SMS codes and rate windows, and only those', async () => {
       const codes = sqlSmsCodes(database.db, clock)
       const counters = sqlRateCounters(database.db, clock)
