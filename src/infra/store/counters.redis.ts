@@ -19,20 +19,29 @@ return written`
 
 /** Counters in the original's Redis sorted sets. */
 export function redisCounters(redis: RedisClient): CounterStore {
+  // Until a server answers that it does not know ZMSCORE.
+  let hasZmscore = true
   const score = async (name: string, id: bigint) =>
     Number((await redis.zscore(name, id.toString())) ?? 0)
   return {
     get: score,
-    /** ZSCOREs of one set pipelined (one key, so one slot of a Cluster); 0 when uncounted. */
+    /**
+     * One ZMSCORE (Redis 6.2+); before 6.2, one ZSCORE per id, sent together with whatever else
+     * this tick issues (auto-pipelining). One key, so one slot of a Cluster. 0 when uncounted.
+     */
     async getMany(name, ids) {
       if (ids.length === 0) return []
-      const pipeline = redis.pipeline()
-      for (const id of ids) pipeline.zscore(name, id.toString())
-      const results = (await pipeline.exec()) ?? []
-      return results.map(([error, value]) => {
-        if (error) throw error
-        return Number(value ?? 0)
-      })
+      const members = ids.map((id) => id.toString())
+      if (hasZmscore) {
+        try {
+          return (await redis.zmscore(name, ...members)).map((value) => Number(value ?? 0))
+        } catch (error) {
+          if (!isUnknownCommand(error)) throw error
+          hasZmscore = false
+        }
+      }
+      const values = await Promise.all(members.map((member) => redis.zscore(name, member)))
+      return values.map((value) => Number(value ?? 0))
     },
     // Several sets live on several Cluster nodes, which one pipeline cannot reach.
     getEach: (names, id) => Promise.all(names.map((name) => score(name, id))),
@@ -59,3 +68,7 @@ export function redisCounters(redis: RedisClient): CounterStore {
     },
   }
 }
+
+// Redis before 6.2: `ERR unknown command 'zmscore'` (the wording varies between versions).
+const isUnknownCommand = (error: unknown) =>
+  error instanceof Error && /unknown command/i.test(error.message)

@@ -49,6 +49,27 @@ describe.skipIf(!TEST_REDIS_URL)('on Redis', () => {
       const store = redisCounters(t.redis)
       expect(await store.get(COUNTERS.userFollowers, 1234567890123456789n)).toBe(42)
     })
+
+    it('read several ids with ZSCOREs from a server without ZMSCORE (before Redis 6.2)', async () => {
+      await t.raw.zadd('count:art:liking', 5, '11', 7, '13')
+      const unknown = new Error("ERR unknown command 'zmscore', with args beginning with: ")
+      const zmscore = vi.spyOn(t.redis, 'zmscore').mockRejectedValue(unknown)
+      const zscore = vi.spyOn(t.redis, 'zscore')
+      try {
+        const store = redisCounters(t.redis)
+        expect(await store.getMany(COUNTERS.articleLiking, [13n, 12n, 11n])).toEqual([7, 0, 5])
+        expect(await store.getMany(COUNTERS.articleLiking, [11n])).toEqual([5])
+        expect(zmscore).toHaveBeenCalledTimes(1)
+        expect(zscore).toHaveBeenCalledTimes(4)
+      } finally {
+        zmscore.mockRestore()
+        zscore.mockRestore()
+      }
+      const zmscoreAgain = vi.spyOn(t.redis, 'zmscore')
+      expect(await redisCounters(t.redis).getMany(COUNTERS.articleLiking, [11n])).toEqual([5])
+      expect(zmscoreAgain).toHaveBeenCalledTimes(1)
+      zmscoreAgain.mockRestore()
+    })
   })
 })
 
