@@ -31,3 +31,9 @@ export const FeedItemSchema = Type.Composite([
   ArticleCardSchema,
   Type.Object({ trace: TraceSchema }),
 ])
+
+/** `GET /v1_1/articles` data: the next cursor and the page's items. */
+export const FeedPageSchema = Type.Object({
+  pre_timestamp: Type.Integer(),
+  results: Type.Array(FeedItemSchema),
+})

@@ -12,7 +12,12 @@ import { RELATION } from '../social/relations.repo.js'
 import { relationTo } from '../social/relations.cache.js'
 import { cachedUser } from '../users/users.cache.js'
 import { photoUrl } from '../users/users.service.js'
-import { articleCards, pinnedArticleIds, type ArticleCard } from './article-cards.js'
+import {
+  articleCardTexts,
+  articleCards,
+  pinnedArticleIds,
+  type ArticleCard,
+} from './article-cards.js'
 import { cachedArticleContent, cachedArticleInfo, cachedAuthorArticles } from './articles.cache.js'
 import { listChannelArticles } from './articles.repo.js'
 
@@ -28,17 +33,16 @@ export async function requireChannel(deps: Deps, channelId: number) {
   }
 }
 
-/** `GET /v1_1/articles`: a page of the recommended feed, pinned articles first when asked. */
-export async function feed(
-  deps: Deps,
-  options: {
-    userId: bigint | null
-    device: string | null
-    channelId: number
-    timestamp: number
-    withTop: boolean
-  },
-) {
+type FeedOptions = {
+  userId: bigint | null
+  device: string | null
+  channelId: number
+  timestamp: number
+  withTop: boolean
+}
+
+// The recommender's page (its exposure logged) and the channel's pinned ids when asked for.
+async function feedPage(deps: Deps, options: FeedOptions) {
   await requireChannel(deps, options.channelId)
   const viewer = options.userId?.toString() ?? options.device ?? ''
   const page = await deps.recommender.userRecommend({
@@ -49,10 +53,18 @@ export async function feed(
     timestamp: options.timestamp,
   })
   if (page.items.length > 0) deps.traceLog.write({ exposure: page.exposure })
+  const pinned = options.withTop
+    ? await pinnedArticleIds(deps, options.channelId).catch(() => [])
+    : []
+  return { viewer, page, pinned }
+}
+
+/** `GET /v1_1/articles`: a page of the recommended feed, pinned articles first when asked. */
+export async function feed(deps: Deps, options: FeedOptions) {
+  const { viewer, page, pinned } = await feedPage(deps, options)
   const traces = new Map(page.items.map((item) => [item.articleId, item.trace]))
   let top: (ArticleCard & { trace: Trace })[] = []
-  if (options.withTop) {
-    const pinned = await pinnedArticleIds(deps, options.channelId).catch(() => [])
+  if (pinned.length > 0) {
     top = (await articleCards(deps, pinned)).map((card) => ({
       ...card,
       trace: traceFor(viewer, card.art_id, 'top'),
@@ -71,6 +83,33 @@ export async function feed(
     ],
   }
 }
+
+/**
+ * `feed` as the reply's JSON text (`{message, data}`), byte for byte what the route's schema
+ * serializer writes for `ok(feed(…))`, joined from card texts instead of serialized per request.
+ */
+export async function feedText(deps: Deps, options: FeedOptions): Promise<string> {
+  const { viewer, page, pinned } = await feedPage(deps, options)
+  const items: string[] = []
+  const pinnedIds = new Set<bigint>()
+  if (pinned.length > 0) {
+    for (const card of await articleCardTexts(deps, pinned)) {
+      pinnedIds.add(card.id)
+      items.push(`${card.text},"trace":${traceText(traceFor(viewer, card.id, 'top'))}}`)
+    }
+  }
+  const traces = new Map(page.items.map((item) => [item.articleId, item.trace]))
+  const ids = page.items.map((item) => item.articleId).filter((id) => !pinnedIds.has(id))
+  for (const card of await articleCardTexts(deps, ids)) {
+    items.push(`${card.text},"trace":${traceText(traces.get(card.id) as Trace)}}`)
+  }
+  const timestamp = Number.isInteger(page.timestamp) ? page.timestamp : Math.trunc(page.timestamp)
+  return `{"message":"OK","data":{"pre_timestamp":${timestamp},"results":[${items.join(',')}]}}`
+}
+
+const traceText = (trace: Trace) =>
+  `{"click":${JSON.stringify(trace.click)},"collect":${JSON.stringify(trace.collect)},` +
+  `"share":${JSON.stringify(trace.share)},"read":${JSON.stringify(trace.read)}}`
 
 /** `GET /v1_0/articles`: page-numbered channel list, the channel's pinned articles on page 1. */
 export async function channelPage(deps: Deps, channelId: number, page: number, perPage: number) {
