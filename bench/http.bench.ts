@@ -23,30 +23,34 @@
  * Loopback only. The load generator runs in a worker thread so it does not share the servers'
  * event loop.
  */
-import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Session } from 'node:inspector/promises'
 import { parseArgs } from 'node:util'
-import autocannon from 'autocannon'
 import { Worker } from 'node:worker_threads'
-import { parse, type LosslessNumber } from 'lossless-json'
+import type { LosslessNumber } from 'lossless-json'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { createConnection } from 'mysql2/promise'
-import { pino } from 'pino'
-import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
-import { createDeps } from '../src/deps.js'
-import { migrateToLatest } from '../src/infra/db/migrate.js'
-import { deleteKeysUnder } from '../src/infra/redis/redis.js'
-import { seedDemo } from '../src/seed/demo.js'
+import {
+  CONNECTIONS,
+  fetchJson,
+  fetchOk,
+  fmt,
+  load,
+  loadAverage,
+  loginToken,
+  median,
+  positiveInt,
+  profiled,
+  realBackend,
+  startApp,
+  type RealBackend,
+  type Round,
+  type Server,
+} from './common.js'
+import { zipfMix } from './zipf.bench.js'
 
-const SMS_CODE = '246810'
-const MOBILE = '13911111111'
 const SECONDS = positiveInt('BENCH_SECONDS', 4)
 const WARMUP_SECONDS = positiveInt('BENCH_WARMUP_SECONDS', 1)
-const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 16)
 const READERS_MODULE = fileURLToPath(new URL('./feed-readers.cjs', import.meta.url))
 const ROUTE_NAMES = [
   'channels',
@@ -58,6 +62,7 @@ const ROUTE_NAMES = [
   'replies',
   'feed',
   'abuse',
+  'zipf',
 ] as const
 type RouteName = (typeof ROUTE_NAMES)[number]
 
@@ -75,11 +80,6 @@ for (const name of SELECTED) {
 }
 const ROUNDS = Number(args.rounds)
 
-interface Server {
-  url: string
-  close(): Promise<void>
-}
-
 /** One route of the table: what to ask, as whom, and the ratio it must reach per backend. */
 interface Route {
   name: RouteName
@@ -92,63 +92,6 @@ interface Route {
 
 type Backend = 'embedded' | 'real'
 
-interface Round {
-  rps: number
-  p99: number
-  bytes: number
-}
-
-function positiveInt(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback)
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`)
-  return value
-}
-
-/** A fresh MariaDB database on `adminUrl`, dropped by the returned function. */
-async function createDatabase(adminUrl: string): Promise<[string, () => Promise<void>]> {
-  const name = `headline_bench_${process.pid}_${Date.now()}`
-  const admin = await createConnection(adminUrl)
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`)
-  await admin.end()
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  const drop = async () => {
-    const connection = await createConnection(adminUrl)
-    await connection.query(`DROP DATABASE IF EXISTS \`${name}\``)
-    await connection.end()
-  }
-  return [url.toString(), drop]
-}
-
-/** The real app (logs off) in its own temp DATA_DIR, seeded with the demo, on a free port. */
-async function startApp(real: { databaseUrl: string; redisUrl: string } | null): Promise<Server> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'headline-bench-'))
-  const redisPrefix = `bench:${process.pid}:${Date.now()}:`
-  const [databaseUrl, dropDatabase] = real ? await createDatabase(real.databaseUrl) : [undefined]
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    SMS_TEST_CODE: SMS_CODE,
-    LOG_LEVEL: 'silent',
-    REDIS_PREFIX: redisPrefix,
-    ...(real && databaseUrl ? { DATABASE_URL: databaseUrl, REDIS_URL: real.redisUrl } : {}),
-  })
-  const deps = await createDeps(config, { log: pino({ level: 'silent' }) })
-  await migrateToLatest(deps.db.write)
-  await seedDemo(deps, { articles: positiveInt('BENCH_ARTICLES', 2000) })
-  const app = await buildApp(deps)
-  const url = await app.listen({ host: '127.0.0.1', port: 0 })
-  return {
-    url,
-    async close() {
-      await app.close()
-      if (deps.redis) await deleteKeysUnder(deps.redis, redisPrefix)
-      await deps.close()
-      await dropDatabase?.()
-      fs.rmSync(dataDir, { recursive: true, force: true })
-    },
-  }
-}
-
 /** Bare Fastify routes sending fixed bytes (one per route of the table): the framework floor. */
 async function startBare(bodies: Map<string, { body: string; type: string }>): Promise<Server> {
   const app: FastifyInstance = Fastify({ logger: false })
@@ -157,26 +100,6 @@ async function startBare(bodies: Map<string, { body: string; type: string }>): P
   }
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
   return { url, close: () => app.close() }
-}
-
-async function fetchOk(url: string, init?: RequestInit): Promise<Response> {
-  const response = await fetch(url, init)
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`)
-  return response
-}
-
-async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
-  // lossless-json keeps the 64-bit ids exact (JSON.parse would round them).
-  return (parse(await (await fetchOk(url, init)).text()) as { data: T }).data
-}
-
-async function loginToken(server: Server): Promise<string> {
-  const data = await fetchJson<{ token: string }>(`${server.url}/v1_0/authorizations`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ mobile: MOBILE, code: SMS_CODE }),
-  })
-  return data.token
 }
 
 /** The table's routes with ids read from the seeded app. */
@@ -265,37 +188,6 @@ async function sampleBody(app: Server, route: Route): Promise<{ body: string; ty
   return { body: await response.text(), type }
 }
 
-async function load(
-  url: string,
-  options: { headers?: Record<string, string>; setupRequest?: string; rate?: number },
-  seconds: number,
-): Promise<Round> {
-  const result = await autocannon({
-    url,
-    headers: options.headers ?? {},
-    connections: CONNECTIONS,
-    duration: seconds,
-    workers: 1,
-    ...(options.setupRequest ? { requests: [{ setupRequest: options.setupRequest }] } : {}),
-    ...(options.rate ? { overallRate: options.rate } : {}),
-  } as autocannon.Options)
-  const failed = result.errors + result.timeouts + result.non2xx
-  if (failed > 0) throw new Error(`${url}: ${failed} failed requests of ${result.requests.total}`)
-  return {
-    rps: result.requests.total / seconds,
-    p99: result.latency.p99,
-    bytes: result.throughput.total / Math.max(1, result.requests.total),
-  }
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
-const fmt = (value: number, digits = 0) =>
-  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-
 interface Figures {
   route: Route
   rps: number
@@ -305,22 +197,6 @@ interface Figures {
   halfP99: number
   bytes: number
   bareBytes: number
-}
-
-/** Runs `during` under the V8 CPU profiler (this thread: the servers') into `file`. */
-async function profiled(file: string, during: () => Promise<unknown>) {
-  const session = new Session()
-  session.connect()
-  await session.post('Profiler.enable')
-  await session.post('Profiler.start')
-  try {
-    await during()
-  } finally {
-    const { profile } = await session.post('Profiler.stop')
-    fs.mkdirSync(path.dirname(file), { recursive: true })
-    fs.writeFileSync(file, JSON.stringify(profile))
-    session.disconnect()
-  }
 }
 
 /** Alternating rounds Headline / bare, medians, then Headline at half its median rate. */
@@ -439,14 +315,16 @@ async function abuseFigure(app: Server) {
 }
 
 async function runBackend(backend: Backend) {
-  const real =
-    backend === 'real'
-      ? { databaseUrl: process.env['TEST_DATABASE_URL']!, redisUrl: process.env['TEST_REDIS_URL']! }
-      : null
+  const real = backend === 'real' ? realBackend() : null
   console.log(`\n${backend === 'real' ? 'MariaDB + Redis' : 'embedded (SQLite + L1)'}`)
+  if ([...SELECTED].some((name) => name !== 'zipf')) await runTable(backend, real)
+  if (SELECTED.has('zipf')) await zipfMix(real, { rounds: ROUNDS, profile: args.profile })
+}
+
+async function runTable(backend: Backend, real: RealBackend) {
   const servers: Server[] = []
   try {
-    const app = await startApp(real)
+    const app = await startApp(real, { articles: positiveInt('BENCH_ARTICLES', 2000) })
     servers.push(app)
     const routes = await tableRoutes(app)
     const bodies = new Map<string, { body: string; type: string }>()
@@ -467,21 +345,14 @@ async function main() {
   console.log(
     `Headline HTTP bench: ${ROUNDS} alternating rounds of ${SECONDS}s after ${WARMUP_SECONDS}s ` +
       `warm-up, ${CONNECTIONS} connections, Node ${process.version}, ${os.cpus().length} CPUs, ` +
-      `load average ${os
-        .loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
+      `load average ${loadAverage()}`,
   )
   await runBackend('embedded')
-  if (process.env['TEST_DATABASE_URL'] && process.env['TEST_REDIS_URL'] && !args.embedded) {
+  if (realBackend() && !args.embedded) {
     await runBackend('real')
   }
   console.log(
-    `\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s, load average ` +
-      os
-        .loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' '),
+    `\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s, load average ${loadAverage()}`,
   )
 }
 
