@@ -50,7 +50,53 @@ describe('content similarity (TF-IDF over segmented titles and bodies)', () => {
     const outsider = { id: 99n, title: 'Redis 缓存雪崩', body: '<p>过期时间加随机值</p>' }
     expect(index.similar(99n, 1, outsider)).toEqual([1n])
   })
+
+  it('ranks as a plain TF-IDF cosine over maps of words does', () => {
+    const corpus = [...docs(REDIS, 1), ...docs(VUE, 10)]
+    const outsider = {
+      id: 99n,
+      title: 'Redis 缓存与 Vue 组件：布隆过滤器',
+      body: '<p>分布式锁</p>',
+    }
+    const index = buildIndex(corpus)
+    for (const document of [...corpus, outsider]) {
+      const expected = referenceRanking(corpus, document)
+      expect(index.similar(document.id, 10, document)).toEqual(expected)
+    }
+  })
 })
+
+/** The ranking `buildIndex` must give, computed plainly with maps of words. */
+function referenceRanking(corpus: Document[], query: Document): bigint[] {
+  const counts = (d: Document) => {
+    const map = new Map<string, number>()
+    for (const w of words(d.title)) map.set(w, (map.get(w) ?? 0) + 3)
+    for (const w of words(plainText(d.body))) map.set(w, (map.get(w) ?? 0) + 1)
+    return map
+  }
+  const df = new Map<string, number>()
+  for (const d of corpus) for (const w of counts(d).keys()) df.set(w, (df.get(w) ?? 0) + 1)
+  const vector = (d: Document) => {
+    const v = new Map<string, number>()
+    for (const [w, c] of counts(d)) {
+      v.set(w, (1 + Math.log(c)) * (Math.log((corpus.length + 1) / ((df.get(w) ?? 0) + 1)) + 1))
+    }
+    const norm = Math.sqrt([...v.values()].reduce((sum, x) => sum + x * x, 0))
+    return new Map([...v].map(([w, x]) => [w, x / norm]))
+  }
+  const q = vector(query)
+  return corpus
+    .filter((d) => d.id !== query.id)
+    .map((d) => {
+      let dot = 0
+      for (const [w, x] of vector(d)) dot += x * (q.get(w) ?? 0)
+      return { id: d.id, score: dot }
+    })
+    .filter((s) => s.score > 1e-12)
+    .sort((a, b) => b.score - a.score || (b.id > a.id ? 1 : -1))
+    .slice(0, 10)
+    .map((s) => s.id)
+}
 
 describe('similar articles of the strategy', () => {
   let f: RecoFixture
