@@ -18,3 +18,16 @@ export function choices(all: string, labels: Record<number, string>): Choice[] {
 export function rangeQuery(range: [Date, Date] | null): { begin?: string; end?: string } {
   return range ? { begin: dateTime(range[0]), end: dateTime(range[1]) } : {}
 }
+
+/** A choice filter of a 0/1 field: `all` (no filter), then `on` (1) and `off` (0). */
+export function flagFilter(key: string, all: string, on: string, off: string): Filter {
+  return {
+    key,
+    choose: all,
+    options: [
+      [all, ''],
+      [on, '1'],
+      [off, '0'],
+    ],
+  }
+}
