@@ -17,29 +17,14 @@ export interface ReviewOptions {
 /** The original's default reject reason. */
 export const DEFAULT_REJECT_REASON = '系统审核'
 
+const { unreviewed, approved, failed, banned, deleted } = ARTICLE_STATUS
 const RULES: Record<ReviewAction, { from: readonly number[] | null; to: number; refusal: string }> =
   {
-    approve: {
-      from: [ARTICLE_STATUS.unreviewed],
-      to: ARTICLE_STATUS.approved,
-      refusal: '文章不是待审核状态, 不能通过审核',
-    },
-    reject: {
-      from: [ARTICLE_STATUS.unreviewed],
-      to: ARTICLE_STATUS.failed,
-      refusal: '文章不是待审核状态, 不能驳回',
-    },
-    ban: {
-      from: [ARTICLE_STATUS.approved],
-      to: ARTICLE_STATUS.banned,
-      refusal: '文章不是审核状态, 不能封禁',
-    },
-    unban: {
-      from: [ARTICLE_STATUS.banned],
-      to: ARTICLE_STATUS.approved,
-      refusal: '文章不是封禁状态, 不能解封',
-    },
-    delete: { from: null, to: ARTICLE_STATUS.deleted, refusal: '' },
+    approve: { from: [unreviewed], to: approved, refusal: '文章不是待审核状态, 不能通过审核' },
+    reject: { from: [unreviewed], to: failed, refusal: '文章不是待审核状态, 不能驳回' },
+    ban: { from: [approved], to: banned, refusal: '文章不是审核状态, 不能封禁' },
+    unban: { from: [banned], to: approved, refusal: '文章不是封禁状态, 不能解封' },
+    delete: { from: null, to: deleted, refusal: '' },
   }
 
 /**

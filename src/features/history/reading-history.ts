@@ -1,11 +1,14 @@
 import type { Deps } from '../../deps.js'
+import { userHistory } from '../../infra/store/user-history.js'
 
 /** The original keeps the newest 100 articles a user read. */
 export const READING_HISTORY_SIZE = 100
 
-const historyKey = (userId: bigint) => `user:${userId}:his:reading`
+const history = userHistory('reading', READING_HISTORY_SIZE)
 
 type HistoryDeps = Pick<Deps, 'sortedSets'>
+
+const toIds = (members: string[]) => members.map((member) => BigInt(member))
 
 /** Records that the user read the article now (`user:{id}:his:reading`, score = unix seconds). */
 export function recordReading(
@@ -14,12 +17,7 @@ export function recordReading(
   articleId: bigint,
   nowMs = Date.now(),
 ) {
-  return deps.sortedSets.addCapped(
-    historyKey(userId),
-    articleId.toString(),
-    nowMs / 1000,
-    READING_HISTORY_SIZE,
-  )
+  return history.add(deps.sortedSets, userId, articleId.toString(), nowMs)
 }
 
 /** Read article ids, newest first, for a page; and how many there are. */
@@ -31,14 +29,13 @@ export async function readingHistoryPage(
 ): Promise<{ total: number; ids: bigint[] }> {
   const start = (page - 1) * perPage
   const [total, members] = await Promise.all([
-    deps.sortedSets.count(historyKey(userId)),
-    deps.sortedSets.rangeDesc(historyKey(userId), start, start + perPage - 1),
+    history.count(deps.sortedSets, userId),
+    history.newest(deps.sortedSets, userId, start, start + perPage - 1),
   ])
-  return { total, ids: members.map((m) => BigInt(m.member)) }
+  return { total, ids: toIds(members) }
 }
 
 /** Every article id in the user's reading history. */
 export async function readArticleIds(deps: HistoryDeps, userId: bigint): Promise<bigint[]> {
-  const members = await deps.sortedSets.rangeDesc(historyKey(userId), 0, -1)
-  return members.map((m) => BigInt(m.member))
+  return toIds(await history.newest(deps.sortedSets, userId))
 }

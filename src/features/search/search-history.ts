@@ -1,9 +1,10 @@
 import type { Deps } from '../../deps.js'
+import { userHistory } from '../../infra/store/user-history.js'
 
 /** The original keeps a user's newest 4 search keywords. */
 export const SEARCH_HISTORY_SIZE = 4
 
-const historyKey = (userId: bigint) => `user:${userId}:his:searching`
+const history = userHistory('searching', SEARCH_HISTORY_SIZE)
 
 type HistoryDeps = Pick<Deps, 'sortedSets'>
 
@@ -14,16 +15,15 @@ export function recordSearch(
   keyword: string,
   nowMs = Date.now(),
 ) {
-  return deps.sortedSets.addCapped(historyKey(userId), keyword, nowMs / 1000, SEARCH_HISTORY_SIZE)
+  return history.add(deps.sortedSets, userId, keyword, nowMs)
 }
 
 /** The user's keywords, newest first. */
-export async function searchHistory(deps: HistoryDeps, userId: bigint): Promise<string[]> {
-  const members = await deps.sortedSets.rangeDesc(historyKey(userId), 0, -1)
-  return members.map((m) => m.member)
+export function searchHistory(deps: HistoryDeps, userId: bigint): Promise<string[]> {
+  return history.newest(deps.sortedSets, userId)
 }
 
 /** Forgets the user's keywords. */
 export function clearSearchHistory(deps: HistoryDeps, userId: bigint): Promise<void> {
-  return deps.sortedSets.clear(historyKey(userId))
+  return history.clear(deps.sortedSets, userId)
 }
