@@ -55,11 +55,20 @@ export function increments(event: ActivityEvent): [Part, string, 'add' | 'incr']
   return out
 }
 
-function toHour(events: Map<string, number>, users: string[], keywords: Map<string, number>) {
+// An hour's activity, each of its three sets read through `scores` (member → score).
+async function readHour(
+  scores: (key: string) => Promise<Map<string, number>>,
+  hour: number,
+): Promise<HourActivity> {
+  const [events, users, keywords] = await Promise.all([
+    scores(bucket(hour, 'events')),
+    scores(bucket(hour, 'users')),
+    scores(bucket(hour, 'keywords')),
+  ])
   return {
     reads: events.get('reads') ?? 0,
     searches: events.get('searches') ?? 0,
-    users: new Set(users),
+    users: new Set(users.keys()),
     keywords,
   }
 }
@@ -85,14 +94,7 @@ export function redisActivity(redis: RedisClient, log: Logger): ActivityStore {
       })
       await Promise.all(writes).catch((error: unknown) => log.warn({ err: error }, 'activity lost'))
     },
-    async hour(hour) {
-      const [events, users, keywords] = await Promise.all([
-        scores(bucket(hour, 'events')),
-        scores(bucket(hour, 'users')),
-        scores(bucket(hour, 'keywords')),
-      ])
-      return toHour(events, [...users.keys()], keywords)
-    },
+    hour: (hour) => readHour(scores, hour),
     forgetBefore: async () => 0,
   }
 }
@@ -120,14 +122,7 @@ export function sqlActivity(db: Kysely<Database>, log: Logger): ActivityStore {
         log.warn({ err: error }, 'activity lost')
       }
     },
-    async hour(hour) {
-      const [events, users, keywords] = await Promise.all([
-        scores(bucket(hour, 'events')),
-        scores(bucket(hour, 'users')),
-        scores(bucket(hour, 'keywords')),
-      ])
-      return toHour(events, [...users.keys()], keywords)
-    },
+    hour: (hour) => readHour(scores, hour),
     async forgetBefore(hour) {
       const result = await db
         .deleteFrom('headline_sorted_set')

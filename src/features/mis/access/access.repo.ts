@@ -54,16 +54,18 @@ export interface AdminLogin {
   status: number
 }
 
+// What a login needs of an administrator.
+const logins = (db: Kysely<Database>) =>
+  db
+    .selectFrom('mis_administrator')
+    .select(['administrator_id', 'account', 'password', 'name', 'group_id', 'status'])
+
 /** The administrator with this account, password hash included. */
 export async function findAdminByAccount(
   db: Kysely<Database>,
   account: string,
 ): Promise<AdminLogin | undefined> {
-  const row = await db
-    .selectFrom('mis_administrator')
-    .select(['administrator_id', 'account', 'password', 'name', 'group_id', 'status'])
-    .where('account', '=', account)
-    .executeTakeFirst()
+  const row = await logins(db).where('account', '=', account).executeTakeFirst()
   return row && toAdminLogin(row)
 }
 
@@ -72,9 +74,7 @@ export async function findAdminById(
   db: Kysely<Database>,
   id: bigint,
 ): Promise<AdminLogin | undefined> {
-  const row = await db
-    .selectFrom('mis_administrator')
-    .select(['administrator_id', 'account', 'password', 'name', 'group_id', 'status'])
+  const row = await logins(db)
     .where('administrator_id', '=', id.toString() as never)
     .executeTakeFirst()
   return row && toAdminLogin(row)
