@@ -7,12 +7,12 @@ import {
   insertArticle,
   isVisibleChannel,
   listSensitiveWords,
-  lockArticles,
   recordSensitiveHits,
   setStatus,
   updateArticle as updateArticleRow,
   type ArticleFields,
 } from './lifecycle.repo.js'
+import { changeOwnArticle } from './own-article.js'
 import { scanSensitiveWords } from './sensitive-words.js'
 
 /** What an author sends for an article (mp `POST/PUT /articles`). */
@@ -30,6 +30,21 @@ export interface ArticleInput {
 type AuthoringDeps = Pick<Deps, 'db' | 'ids' | 'storage' | 'articleEvents'>
 
 const INVALID_ARTICLE = 'Invalid article.'
+// Deleted and banned articles stay as they are; someone else's article is refused the same way.
+const EDITABLE = {
+  allowed: (status: number) =>
+    status !== ARTICLE_STATUS.deleted && status !== ARTICLE_STATUS.banned,
+  refusal: INVALID_ARTICLE,
+}
+const DELETABLE_STATUSES: number[] = [
+  ARTICLE_STATUS.draft,
+  ARTICLE_STATUS.unreviewed,
+  ARTICLE_STATUS.failed,
+]
+const DELETABLE = {
+  allowed: (status: number) => DELETABLE_STATUSES.includes(status),
+  refusal: INVALID_ARTICLE,
+}
 const COVER_TYPES = new Set([-1, 0, 1, 3])
 const MAX_TITLE = 128
 
@@ -63,15 +78,7 @@ export async function updateArticle(
   input: ArticleInput,
 ): Promise<void> {
   const { fields, content } = await prepare(deps, input)
-  const change = await deps.db.write.transaction().execute(async (trx) => {
-    const [state] = await lockArticles(trx, [id])
-    if (
-      !state ||
-      state.authorId !== authorId ||
-      state.status === ARTICLE_STATUS.deleted ||
-      state.status === ARTICLE_STATUS.banned
-    )
-      throw new AppError(400, INVALID_ARTICLE)
+  await changeOwnArticle(deps, authorId, id, EDITABLE, async (trx, state) => {
     await updateArticleRow(trx, id, fields, content)
     await recordSubmission(trx, id, fields, content)
     const moved: ArticleChange = {
@@ -84,7 +91,6 @@ export async function updateArticle(
     if (state.channelId !== fields.channelId) moved.previousChannelId = state.channelId
     return moved
   })
-  await deps.articleEvents.announce([change])
 }
 
 /** The author deletes (soft) an own draft, pending or rejected article; 400 otherwise. */
@@ -93,26 +99,16 @@ export async function deleteOwnArticle(
   authorId: bigint,
   id: bigint,
 ): Promise<void> {
-  const deletable: number[] = [
-    ARTICLE_STATUS.draft,
-    ARTICLE_STATUS.unreviewed,
-    ARTICLE_STATUS.failed,
-  ]
-  const change = await deps.db.write.transaction().execute(async (trx) => {
-    const [state] = await lockArticles(trx, [id])
-    if (!state || state.authorId !== authorId || !deletable.includes(state.status))
-      throw new AppError(400, INVALID_ARTICLE)
+  await changeOwnArticle(deps, authorId, id, DELETABLE, async (trx, state) => {
     await setStatus(trx, [id], ARTICLE_STATUS.deleted, { deleted: true })
-    const deleted: ArticleChange = {
+    return {
       id,
       authorId,
       channelId: state.channelId,
       from: state.status,
       to: ARTICLE_STATUS.deleted,
     }
-    return deleted
   })
-  await deps.articleEvents.announce([change])
 }
 
 // Checks and normalises an author's input: channel, sanitised body, cover of storage keys.

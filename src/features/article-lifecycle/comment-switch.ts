@@ -1,8 +1,12 @@
 import type { Deps } from '../../deps.js'
-import { AppError } from '../../errors.js'
-import type { ArticleChange } from '../../infra/events/article-events.js'
 import { ARTICLE_STATUS } from './article-status.js'
-import { lockArticles, setAllowComment } from './lifecycle.repo.js'
+import { setAllowComment } from './lifecycle.repo.js'
+import { changeOwnArticle } from './own-article.js'
+
+const APPROVED_ONLY = {
+  allowed: (status: number) => status === ARTICLE_STATUS.approved,
+  refusal: 'Invalid article status.',
+}
 
 /**
  * The author switches comments on or off for an own approved article (400 `Invalid article
@@ -15,19 +19,8 @@ export async function setCommentsAllowed(
   id: bigint,
   allow: boolean,
 ): Promise<void> {
-  const change = await deps.db.write.transaction().execute(async (trx) => {
-    const [state] = await lockArticles(trx, [id])
-    if (!state || state.authorId !== authorId || state.status !== ARTICLE_STATUS.approved)
-      throw new AppError(400, 'Invalid article status.')
+  await changeOwnArticle(deps, authorId, id, APPROVED_ONLY, async (trx, state) => {
     await setAllowComment(trx, id, allow)
-    const kept: ArticleChange = {
-      id,
-      authorId,
-      channelId: state.channelId,
-      from: state.status,
-      to: state.status,
-    }
-    return kept
+    return { id, authorId, channelId: state.channelId, from: state.status, to: state.status }
   })
-  await deps.articleEvents.announce([change])
 }
