@@ -55,4 +55,22 @@ describe('BM25 index', () => {
     expect(index.has('doc5')).toBe(true)
     expect(index.has('doc6')).toBe(false)
   })
+
+  it('keeps long postings (many segments) exact through removals, compaction and trimming', () => {
+    const index = new Bm25Index(2)
+    const count = 10_000
+    for (let i = 0; i < count; i++) index.add(`doc${i}`, i, i % 2 ? ['奇'] : ['偶'], ['共同'])
+    index.trim()
+    expect(index.search(['共同'], 1).total).toBe(count)
+    // Removing three quarters compacts the tombstones out of every segment.
+    for (let i = 0; i < count; i++) if (i % 4 !== 0) index.remove(`doc${i}`)
+    const left = index.search(['共同'], count)
+    expect(left.total).toBe(count / 4)
+    expect(left.hits.every((hit) => Number(hit.id.slice(3)) % 4 === 0)).toBe(true)
+    expect(index.search(['奇'], count).total).toBe(0)
+    expect(index.search(['偶'], count).total).toBe(count / 4)
+    for (let i = 1; i < 200; i += 2) index.add(`new${i}`, count + i, ['奇'], ['共同'])
+    expect(index.search(['共同'], count).total).toBe(count / 4 + 100)
+    expect(index.search(['奇'], 1).hits[0]?.id).toBe('new199')
+  })
 })

@@ -4,14 +4,27 @@ const B = 0.75
 /** Compact the postings when this share of the slots belongs to removed documents. */
 const COMPACT_RATIO = 0.25
 const MAX_TF = 0xffff
+/** Largest postings segment (entries): 32 KB of slots and counts, below malloc's mmap threshold. */
+const SEGMENT = 4096
 
-/** The postings of one term: document slots and, per slot, title and body term counts. */
+/**
+ * The postings of one term: document slots and, per slot, title and body term counts, in
+ * segments of 2, 2, 4, 8, … up to SEGMENT entries, each full but the last. A list grows by a new
+ * segment, never by copying: copying into arrays twice the size left the freed ones scattered in
+ * malloc's heap, about as much resident memory again as the postings on the 100k corpus.
+ */
 interface Postings {
-  slots: Uint32Array
+  slots: Uint32Array[]
   /** `titleTf << 16 | bodyTf`. */
-  tfs: Uint32Array
+  tfs: Uint32Array[]
   length: number
+  /** Entries in the last segment. */
+  fill: number
 }
+
+/** Entries of segment `s` of `postings`. */
+const filled = (postings: Postings, s: number) =>
+  s === postings.slots.length - 1 ? postings.fill : (postings.slots[s] as Uint32Array).length
 
 /** A scored match. */
 export interface Bm25Hit {
@@ -80,9 +93,10 @@ export class Bm25Index {
   /** Gives back the spare room of growing postings (after a bulk build). */
   trim(): void {
     for (const postings of this.terms.values()) {
-      if (postings.slots.length === postings.length) continue
-      postings.slots = postings.slots.slice(0, postings.length)
-      postings.tfs = postings.tfs.slice(0, postings.length)
+      const last = postings.slots.length - 1
+      if (last < 0 || postings.fill === postings.slots[last]!.length) continue
+      postings.slots[last] = postings.slots[last]!.slice(0, postings.fill)
+      postings.tfs[last] = postings.tfs[last]!.slice(0, postings.fill)
     }
   }
 
@@ -114,26 +128,32 @@ export class Bm25Index {
       if (!postings) continue
       let titleDf = 0
       let bodyDf = 0
-      for (let i = 0; i < postings.length; i++) {
-        if (!this.alive[postings.slots[i] as number]) continue
-        const packed = postings.tfs[i] as number
-        if (packed >>> 16) titleDf += 1
-        if (packed & MAX_TF) bodyDf += 1
+      for (let s = 0; s < postings.slots.length; s++) {
+        const [slots, tfs, end] = [postings.slots[s]!, postings.tfs[s]!, filled(postings, s)]
+        for (let i = 0; i < end; i++) {
+          if (!this.alive[slots[i] as number]) continue
+          const packed = tfs[i] as number
+          if (packed >>> 16) titleDf += 1
+          if (packed & MAX_TF) bodyDf += 1
+        }
       }
       const titleIdf = this.titleBoost * idf(n, titleDf)
       const bodyIdf = idf(n, bodyDf)
-      for (let i = 0; i < postings.length; i++) {
-        const slot = postings.slots[i] as number
-        if (!this.alive[slot]) continue
-        const packed = postings.tfs[i] as number
-        const titleTf = packed >>> 16
-        const bodyTf = packed & MAX_TF
-        let score = 0
-        if (titleTf)
-          score += titleIdf * saturate(titleTf, this.titleLengths[slot] as number, avgTitle)
-        if (bodyTf) score += bodyIdf * saturate(bodyTf, this.bodyLengths[slot] as number, avgBody)
-        if (scores[slot] === 0) touched.push(slot)
-        scores[slot] = (scores[slot] as number) + score
+      for (let s = 0; s < postings.slots.length; s++) {
+        const [slots, tfs, end] = [postings.slots[s]!, postings.tfs[s]!, filled(postings, s)]
+        for (let i = 0; i < end; i++) {
+          const slot = slots[i] as number
+          if (!this.alive[slot]) continue
+          const packed = tfs[i] as number
+          const titleTf = packed >>> 16
+          const bodyTf = packed & MAX_TF
+          let score = 0
+          if (titleTf)
+            score += titleIdf * saturate(titleTf, this.titleLengths[slot] as number, avgTitle)
+          if (bodyTf) score += bodyIdf * saturate(bodyTf, this.bodyLengths[slot] as number, avgBody)
+          if (scores[slot] === 0) touched.push(slot)
+          scores[slot] = (scores[slot] as number) + score
+        }
       }
     }
     return { total: touched.length, hits: this.best(touched, scores, top) }
@@ -167,20 +187,19 @@ export class Bm25Index {
   private post(term: string, slot: number, packed: number): void {
     let postings = this.terms.get(term)
     if (!postings) {
-      postings = { slots: new Uint32Array(2), tfs: new Uint32Array(2), length: 0 }
+      postings = { slots: [], tfs: [], length: 0, fill: 0 }
       this.terms.set(term, postings)
     }
-    if (postings.length === postings.slots.length) {
-      const capacity = postings.length * 2
-      const slots = new Uint32Array(capacity)
-      slots.set(postings.slots)
-      const tfs = new Uint32Array(capacity)
-      tfs.set(postings.tfs)
-      postings.slots = slots
-      postings.tfs = tfs
+    const last = postings.slots.length - 1
+    if (last < 0 || postings.fill === postings.slots[last]!.length) {
+      const size = Math.min(SEGMENT, Math.max(2, postings.length))
+      postings.slots.push(new Uint32Array(size))
+      postings.tfs.push(new Uint32Array(size))
+      postings.fill = 0
     }
-    postings.slots[postings.length] = slot
-    postings.tfs[postings.length] = packed
+    postings.slots.at(-1)![postings.fill] = slot
+    postings.tfs.at(-1)![postings.fill] = packed
+    postings.fill += 1
     postings.length += 1
   }
 
@@ -201,21 +220,26 @@ export class Bm25Index {
     this.alive.fill(0)
     this.alive.fill(1, 0, ids.length)
     for (const [term, postings] of this.terms) {
-      let kept = 0
-      for (let i = 0; i < postings.length; i++) {
-        const slot = renumber[postings.slots[i] as number] as number
-        if (slot < 0) continue
-        postings.slots[kept] = slot
-        postings.tfs[kept] = postings.tfs[i] as number
-        kept += 1
+      // Kept entries move forward through the same segments; emptied segments at the end go.
+      let [into, at, kept] = [0, 0, 0]
+      for (let s = 0; s < postings.slots.length; s++) {
+        const [slots, tfs, end] = [postings.slots[s]!, postings.tfs[s]!, filled(postings, s)]
+        for (let i = 0; i < end; i++) {
+          const slot = renumber[slots[i] as number] as number
+          if (slot < 0) continue
+          if (at === postings.slots[into]!.length) [into, at] = [into + 1, 0]
+          postings.slots[into]![at] = slot
+          postings.tfs[into]![at] = tfs[i] as number
+          at += 1
+          kept += 1
+        }
       }
       if (kept === 0) this.terms.delete(term)
       else {
+        postings.slots.length = into + 1
+        postings.tfs.length = into + 1
         postings.length = kept
-        if (kept < postings.slots.length / 4) {
-          postings.slots = postings.slots.slice(0, kept * 2)
-          postings.tfs = postings.tfs.slice(0, kept * 2)
-        }
+        postings.fill = at
       }
     }
     this.ids = ids
