@@ -67,7 +67,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   registerOps(app, deps)
   app.setErrorHandler(replyWithError)
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ message: NOT_FOUND }))
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     deps.metrics.httpRequests.observe(
       {
         method: request.method,
@@ -76,6 +76,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       },
       reply.elapsedTime / 1000,
     )
+    done()
   })
 
   await app.register(cors, {

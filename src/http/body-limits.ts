@@ -17,9 +17,12 @@ export const base64ImagesBodyLimit = (maxBytes: number, images: number) =>
  * limit is cheaper to drain than a new connection.
  */
 export function closeOnUnreadBody(app: FastifyInstance) {
-  app.addHook('onSend', async (request, reply) => {
-    const length = Number(request.headers['content-length'])
-    if (request.raw.complete === false && !(length <= JSON_BODY_LIMIT))
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (
+      request.raw.complete === false &&
+      !(Number(request.headers['content-length']) <= JSON_BODY_LIMIT)
+    )
       reply.header('connection', 'close')
+    done(null, payload)
   })
 }

@@ -1,5 +1,5 @@
 import { stringify } from 'lossless-json'
-import type { FastifyBodyParser, FastifyInstance } from 'fastify'
+import type { FastifyBodyParser, FastifyInstance, preSerializationHookHandler } from 'fastify'
 import { UNREADABLE_BODY } from '../errors.js'
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
@@ -157,8 +157,14 @@ export function registerJson(app: FastifyInstance) {
   for (const type of ['application/json', /^application\/[\w.+-]+\+json(?:\s*;|$)/]) {
     app.addContentTypeParser(type, { parseAs: 'string' }, parseBody)
   }
-  app.addHook('preSerialization', async (request, reply, payload) => {
-    if (!request.routeOptions.schema?.response) reply.serializer(stringifyJson)
-    return payload
+  // Routes with a response schema never need it; the others set it on every reply.
+  const useExactJson: preSerializationHookHandler = (_request, reply, payload, done) => {
+    reply.serializer(stringifyJson)
+    done(null, payload)
+  }
+  app.addHook('onRoute', (route) => {
+    if (!route.schema?.response) {
+      route.preSerialization = [useExactJson, ...[route.preSerialization ?? []].flat()]
+    }
   })
 }
