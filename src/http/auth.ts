@@ -15,7 +15,8 @@ export interface Caller {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    caller: Caller
+    /** Read from the `Authorization` header when first asked. */
+    readonly caller: Caller
     /** The caller's user id once a guard accepted its token, else null. */
     userId: bigint | null
   }
@@ -33,17 +34,22 @@ declare module 'fastify' {
 }
 
 const ANONYMOUS: Caller = { tokenSent: false, claims: null, anonymousId: null }
+const CALLER = Symbol('caller')
 
 /** Reads the caller on every request and adds the two auth guards. */
 export function registerAuth(
   app: FastifyInstance,
   deps: { tokens: TokenService; isUserEnabled: (userId: bigint) => Promise<boolean> },
 ) {
-  app.decorateRequest('caller', null as unknown as Caller)
-  app.decorateRequest('userId', null)
-  app.addHook('onRequest', async (request) => {
-    request.caller = await readCaller(request, deps.tokens)
+  // Read on first use (a guard, a handler, read routing): routes that never ask pay nothing.
+  app.decorateRequest(CALLER, null)
+  app.decorateRequest('caller', {
+    getter(this: FastifyRequest) {
+      const memo = this as unknown as { [CALLER]: Caller | null }
+      return (memo[CALLER] ??= readCaller(this, deps.tokens))
+    },
   })
+  app.decorateRequest('userId', null)
 
   const checkUser = async (request: FastifyRequest, claims: TokenClaims) => {
     if (!(await deps.isUserEnabled(claims.userId))) throw new AppError(403, 'User denied.')
@@ -80,7 +86,7 @@ export function refuseUnmatchedPath(request: FastifyRequest) {
   if (validate && !validate(request.params)) throw new AppError(404, NOT_FOUND)
 }
 
-async function readCaller(request: FastifyRequest, tokens: TokenService): Promise<Caller> {
+function readCaller(request: FastifyRequest, tokens: TokenService): Caller {
   // The original's prefixes, case and single space included (`bearer x` is no token at all).
   const header = request.headers.authorization ?? ''
   if (header.startsWith('Anony ')) {
@@ -89,7 +95,7 @@ async function readCaller(request: FastifyRequest, tokens: TokenService): Promis
   }
   if (!header.startsWith('Bearer ')) return ANONYMOUS
   const token = header.trim().slice(7)
-  return { tokenSent: true, claims: token ? await tokens.verify(token) : null, anonymousId: null }
+  return { tokenSent: true, claims: token ? tokens.read(token) : null, anonymousId: null }
 }
 
 /** The user id on a route guarded by `requireUser`. */

@@ -15,17 +15,21 @@ export interface TokenService {
   sign(claims: TokenClaims, lifetimeSeconds: number): Promise<string>
   /** The claims of a valid, unexpired token, or null. */
   verify(token: string): Promise<TokenClaims | null>
+  /** `verify` without waiting: the check is synchronous (every request reads its caller). */
+  read(token: string): TokenClaims | null
 }
 
 export const ACCESS_TOKEN_SECONDS = 2 * 3600
 export const REFRESH_TOKEN_SECONDS = 14 * 24 * 3600
+// Verified tokens remembered at most (the map is emptied when full).
+const KNOWN_TOKENS = 10_000
 
 /**
  * HS256 tokens with the original's payload `{exp, user_id, refresh}`. The payload text is
  * written and read here so that `user_id` stays an exact JSON number above 2^53, as PyJWT wrote it.
  * Signing (rare) uses jose; verifying (every request) uses fast-jwt, which checks the HMAC
- * synchronously and remembers verified tokens, where WebCrypto would queue each check on the
- * thread pool.
+ * synchronously, where WebCrypto would queue each check on the thread pool; a token read once is
+ * remembered with its claims.
  */
 export function createTokenService(secret: string, now: () => number = Date.now): TokenService {
   // A KeyObject made once: jose would otherwise import raw key bytes on every call.
@@ -35,10 +39,40 @@ export function createTokenService(secret: string, now: () => number = Date.now)
     key: secret,
     algorithms: ['HS256'],
     ignoreExpiration: true,
-    cache: 10_000,
   })
   const seconds = () => Math.floor(now() / 1000)
+  // Tokens whose signature and payload were read, by their text (a client sends the same token
+  // for up to two hours); their expiry is still judged on every use.
+  const known = new Map<string, { claims: Readonly<TokenClaims>; exp: number }>()
+  const read = (token: string): TokenClaims | null => {
+    let entry = known.get(token)
+    if (!entry) {
+      const checked = checkToken(token)
+      if (!checked) return null
+      if (known.size >= KNOWN_TOKENS) known.clear()
+      known.set(token, (entry = checked))
+    }
+    return entry.exp > seconds() ? entry.claims : null
+  }
+  const checkToken = (token: string) => {
+    try {
+      checkSignature(token)
+    } catch (error) {
+      if (error instanceof TokenError) return null
+      throw error
+    }
+    const payload = safeParse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'))
+    if (payload === null) return null
+    const exp = payload['exp']
+    if (typeof exp !== 'number') return null
+    const id = claimedId(payload['user_id'])
+    if (id === null) return null
+    const claims: TokenClaims = { userId: id, refresh: payload['refresh'] === true }
+    if (payload['verified'] === true) claims.verified = true
+    return { claims: Object.freeze(claims), exp }
+  }
   return {
+    read,
     async sign(claims, lifetimeSeconds) {
       const verified = claims.verified === undefined ? '' : `,"verified":${claims.verified}`
       const payload = `{"exp":${seconds() + lifetimeSeconds},"user_id":${claims.userId},"refresh":${claims.refresh}${verified}}`
@@ -46,25 +80,7 @@ export function createTokenService(secret: string, now: () => number = Date.now)
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .sign(key)
     },
-    async verify(token) {
-      try {
-        checkSignature(token)
-      } catch (error) {
-        if (error instanceof TokenError) return null
-        throw error
-      }
-      const payload = safeParse(
-        Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'),
-      )
-      if (payload === null) return null
-      const exp = payload['exp']
-      if (typeof exp !== 'number' || exp <= seconds()) return null
-      const id = claimedId(payload['user_id'])
-      if (id === null) return null
-      const claims: TokenClaims = { userId: id, refresh: payload['refresh'] === true }
-      if (payload['verified'] === true) claims.verified = true
-      return claims
-    },
+    verify: async (token) => read(token),
   }
 }
 
