@@ -11,6 +11,8 @@ const PY_SPACE =
 const STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'gu')
 const INT_TEXT = /^[+-]?\p{Nd}+(?:_\p{Nd}+)*$/u
 const MAX_INT_DIGITS = 4300
+// Plain ASCII digits (most ids, pages and counts): read at once, without the Unicode work.
+const ASCII_INT = /^[0-9]{1,300}$/
 
 /** The result of `int(v)`: the integer, or which exception Python raised. */
 export type PyInt =
@@ -39,6 +41,7 @@ export function pyInt(value: unknown): PyInt {
     return { ok: true, value: BigInt(Math.trunc(value)) }
   }
   if (typeof value !== 'string') return { ok: false, error: 'TypeError' }
+  if (ASCII_INT.test(value)) return { ok: true, value: BigInt(value) }
   const text = value.replace(STRIP, '')
   if (!INT_TEXT.test(text)) return { ok: false, error: 'ValueError' }
   const digits = asciiDigits(text.replaceAll('_', ''))
