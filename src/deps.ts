@@ -29,7 +29,11 @@ import { defaultPublicUrl, parseS3Url } from './infra/storage/s3-location.js'
 import { s3Storage } from './infra/storage/s3-storage.js'
 import { DEFAULT_AVATAR_KEY, type FileStorage } from './infra/storage/file-storage.js'
 import { redisActivity, sqlActivity, type ActivityStore } from './infra/store/activity.js'
-import { tolerantCounters, type TolerantCounterStore } from './infra/store/counters.js'
+import {
+  tolerantCounters,
+  watchedCounters,
+  type TolerantCounterStore,
+} from './infra/store/counters.js'
 import { redisCounters } from './infra/store/counters.redis.js'
 import { sqlCounters } from './infra/store/counters.sql.js'
 import type { SmsCodeStore } from './infra/store/sms-codes.js'
@@ -46,6 +50,7 @@ import { geetestFailback } from './infra/captcha/geetest-failback.js'
 import { clusterArticleEvents } from './infra/events/article-events-bus.js'
 import { articlesReaction } from './features/articles/articles.reactions.js'
 import { searchReaction } from './features/search/search.indexing.js'
+import { PROFILE_COUNTERS, forgetProfileCounts } from './features/users/index.js'
 import type { Recommender } from './reco/recommender.js'
 import { userSockets, type UserSockets } from './realtime/user-sockets.js'
 import { approvedDocuments } from './features/search/search.repo.js'
@@ -161,7 +166,11 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     db,
     redis,
     cache,
-    counters: tolerantCounters(stores.counters, log),
+    // A profile's held counts go on every node as soon as one of them is written.
+    counters: tolerantCounters(
+      watchedCounters(stores.counters, PROFILE_COUNTERS, (id) => forgetProfileCounts(cache, id)),
+      log,
+    ),
     smsCodes: redis ? redisSmsCodes(redis) : sqlSmsCodes(db.write),
     rateCounters: redis ? redisRateCounters(redis) : sqlRateCounters(db.write),
     sortedSets: stores.sortedSets,

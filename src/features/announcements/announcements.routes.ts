@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { AppError } from '../../errors.js'
 import { typed, type Feature } from '../../http/feature.js'
+import { readyBodies, sendReady } from '../../http/ready-body.js'
 import { reqparse } from '../../http/reqparse.js'
 import { Ok, Page, ok, pageArgs } from '../../http/schemas.js'
 import { PathId, pathId } from '../../http/validation.js'
@@ -13,6 +14,8 @@ const Detail = Type.Composite([Summary, Type.Object({ content: Type.String() })]
 /** Published system announcements. */
 export const announcementsRoutes: Feature = async (instance, { deps }) => {
   const app = typed(instance)
+  // The list is cached as one array: each page asked is written once per cached list.
+  const pages = readyBodies<object>()
 
   app.get(
     '/v1_0/announcements',
@@ -23,16 +26,15 @@ export const announcementsRoutes: Feature = async (instance, { deps }) => {
         response: { 200: Ok(Page(Summary)) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { page, per_page } = await PageArgs.parse(request)
       const all = await cachedAnnouncements(deps)
-      const start = (page - 1) * per_page
-      return ok({
-        total_count: all.length,
-        page,
-        per_page,
-        results: all.slice(start, start + per_page),
+      const body = pages.of(all, `${page},${per_page}`, reply, () => {
+        const start = (page - 1) * per_page
+        const results = all.slice(start, start + per_page)
+        return ok({ total_count: all.length, page, per_page, results })
       })
+      return sendReady(request, reply, body)
     },
   )
 

@@ -3,6 +3,7 @@ import { userIdOf } from '../../http/auth.js'
 import { typed, type Feature } from '../../http/feature.js'
 import { appended, forcedJsonBody, need, reqparse } from '../../http/reqparse.js'
 import { ArgError, mapType, positive } from '../../http/reqparse-types.js'
+import { readyBodies, sendReady } from '../../http/ready-body.js'
 import { Ok, ok } from '../../http/schemas.js'
 import { PathId, pathId } from '../../http/validation.js'
 import { MAX_INT } from './channels.repo.js'
@@ -50,11 +51,16 @@ const auth = { security: [{ bearer: [] }], tags: ['channels'] }
 /** All channels and the channels a user picked for their bar. */
 export const channelsRoutes: Feature = async (instance, { deps }) => {
   const app = typed(instance)
+  const allBodies = readyBodies<object>()
 
   app.get(
     '/v1_0/channels',
     { schema: { tags: ['channels'], response: { 200: Ok(ChannelList) } } },
-    async () => ok(await getAllChannels(deps)),
+    async (request, reply) => {
+      const all = await getAllChannels(deps)
+      const body = allBodies.of(all.channels, '', reply, () => ok(all))
+      return sendReady(request, reply, body)
+    },
   )
 
   for (const version of ['v1_0', 'v1_1']) {

@@ -2,7 +2,7 @@
 import type { Deps } from '../../deps.js'
 import { findUserByMobile, type UserRecord } from './users.repo.js'
 
-export { cachedUser, forgetUser } from './users.cache.js'
+export { PROFILE_COUNTERS, cachedUser, forgetProfileCounts, forgetUser } from './users.cache.js'
 export {
   IMAGE_FIELDS,
   photoUrl,

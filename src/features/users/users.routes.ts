@@ -1,9 +1,11 @@
 import { Type } from '@sinclair/typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../../errors.js'
 import { userIdOf } from '../../http/auth.js'
 import { base64ImagesBodyLimit } from '../../http/body-limits.js'
 import { typed, type Feature } from '../../http/feature.js'
 import { readUploadedFiles } from '../../http/multipart.js'
+import { readyBodies, sendReady, type ReadyBodies } from '../../http/ready-body.js'
 import { maybe, orNull, reqparse } from '../../http/reqparse.js'
 import {
   ArgError,
@@ -23,10 +25,13 @@ import {
   getFigure,
   getProfile,
   getUser,
+  profileAnswer,
   updateProfile,
+  type ProfileParts,
   type ImageField,
   type ProfilePatch,
 } from './users.service.js'
+import type { UserRecord } from './users.repo.js'
 
 const PublicProfile = Type.Object({
   id: Id,
@@ -84,11 +89,24 @@ const auth = { security: [{ bearer: [] }], tags: ['users'] }
 /** The logged-in user's profile, photos and counts, and other users' public profiles. */
 export const usersRoutes: Feature = async (instance, { deps }) => {
   const app = typed(instance)
+  // A cached record hands out one object until it changes: its answers are written once per
+  // counts and relation, per route (`/user` and `/users/:id` answer different shapes).
+  const answersOf =
+    (bodies: ReadyBodies<UserRecord>) =>
+    (request: FastifyRequest, reply: FastifyReply, parts: ProfileParts) => {
+      const body = bodies.of(parts.user, parts.variant, reply, () => ok(profileAnswer(deps, parts)))
+      return sendReady(request, reply, body)
+    }
+  const sendOwnProfile = answersOf(readyBodies())
+  const sendProfile = answersOf(readyBodies())
 
   app.get(
     '/v1_0/user',
     { schema: { ...auth, response: { 200: Ok(PublicProfile) } }, onRequest: app.requireUser },
-    async (request) => ok(await getCurrentUser(deps, userIdOf(request))),
+    async (request, reply) => {
+      const parts = await getCurrentUser(deps, userIdOf(request))
+      return sendOwnProfile(request, reply, parts)
+    },
   )
 
   app.get(
@@ -108,9 +126,10 @@ export const usersRoutes: Feature = async (instance, { deps }) => {
       },
     },
     // No auth decorator in the original: a bad token is ignored, a valid one names the viewer.
-    async (request) => {
+    async (request, reply) => {
       const target = storedId(pathId(request.params.target))
-      return ok(await getUser(deps, target, request.caller.claims?.userId ?? null))
+      const parts = await getUser(deps, target, request.caller.claims?.userId ?? null)
+      return sendProfile(request, reply, parts)
     },
   )
 

@@ -4,7 +4,13 @@ import { isUniqueViolation } from '../../infra/db/errors.js'
 import { sniffImage } from '../../infra/storage/images.js'
 import { DEFAULT_AVATAR_KEY, StorageError, readerUrl } from '../../infra/storage/file-storage.js'
 import { COUNTERS } from '../../infra/store/counters.js'
-import { cachedAdditionalProfile, cachedUser, forgetUser } from './users.cache.js'
+import {
+  PROFILE_COUNTERS,
+  cachedAdditionalProfile,
+  cachedProfileCounts,
+  cachedUser,
+  forgetUser,
+} from './users.cache.js'
 import { RELATION } from '../social/relations.repo.js'
 import { relationTo } from '../social/relations.cache.js'
 import {
@@ -29,14 +35,44 @@ export function photoUrl(deps: Pick<Deps, 'storage'>, user: Pick<UserRecord, 'ph
   return deps.storage.url(user.photo || DEFAULT_AVATAR_KEY)
 }
 
-/** `GET /user` and `/users/:id` body: profile plus counts. */
-async function publicProfile(deps: Deps, user: UserRecord) {
-  const [art_count = 0, follow_count = 0, fans_count = 0, like_count = 0] =
-    await deps.counters.getEach(
-      [COUNTERS.userArticles, COUNTERS.userFollowings, COUNTERS.userFollowers, COUNTERS.userLiked],
-      user.id,
-    )
-  return {
+/**
+ * What a `GET /user` or `/users/:id` answer is made of: the cached record, its four counts and
+ * the viewer's relation (none for `/user`). `variant` names the counts and relation, so an
+ * answer written for one record can be reused while neither changed.
+ */
+export interface ProfileParts {
+  readonly user: UserRecord
+  readonly counts: readonly number[]
+  readonly relation: number | null
+  readonly variant: string
+}
+
+// Held counts; while the counter store fails, what it answers then (zeros), not held.
+async function profileCounts(deps: Deps, id: bigint): Promise<readonly number[]> {
+  try {
+    const counts = await cachedProfileCounts(deps, id)
+    if (counts) return counts
+  } catch (error) {
+    deps.log.warn({ err: error }, 'profile counts not read; degraded')
+  }
+  return deps.counters.getEach(PROFILE_COUNTERS, id)
+}
+
+async function profileParts(
+  deps: Deps,
+  user: UserRecord,
+  relation: number | null,
+): Promise<ProfileParts> {
+  const counts = await profileCounts(deps, user.id)
+  const variant = `${counts[0]},${counts[1]},${counts[2]},${counts[3]},${relation}`
+  return { user, counts, relation, variant }
+}
+
+/** The answer of `GET /user` (no relation) or `/users/:id` (with the viewer's relation). */
+export function profileAnswer(deps: Pick<Deps, 'storage'>, parts: ProfileParts) {
+  const { user, counts, relation } = parts
+  const [art_count = 0, follow_count = 0, fans_count = 0, like_count = 0] = counts
+  const profile = {
     id: user.id,
     name: user.name,
     photo: photoUrl(deps, user),
@@ -48,6 +84,12 @@ async function publicProfile(deps: Deps, user: UserRecord) {
     fans_count,
     like_count,
   }
+  if (relation === null) return profile
+  return {
+    ...profile,
+    is_following: relation === RELATION.follow,
+    is_blacklist: relation === RELATION.blacklist,
+  }
 }
 
 /** The signed-in user's cached record; 401 when the user is gone. */
@@ -57,20 +99,21 @@ export async function requireUser(deps: Deps, id: bigint): Promise<UserRecord> {
   return user
 }
 
-export async function getCurrentUser(deps: Deps, userId: bigint) {
-  return publicProfile(deps, await requireUser(deps, userId))
+/** The signed-in user's profile and counts. */
+export async function getCurrentUser(deps: Deps, userId: bigint): Promise<ProfileParts> {
+  return profileParts(deps, await requireUser(deps, userId), null)
 }
 
-/** Another user's profile, with the viewer's relation to them. */
-export async function getUser(deps: Deps, targetId: bigint | null, viewerId: bigint | null) {
+/** Another user's profile and counts, with the viewer's relation to them. */
+export async function getUser(
+  deps: Deps,
+  targetId: bigint | null,
+  viewerId: bigint | null,
+): Promise<ProfileParts> {
   const user = targetId === null ? null : await cachedUser(deps, targetId)
   if (!user) throw new AppError(400, 'Invalid target user.')
   const relation = viewerId === null ? RELATION.none : await relationTo(deps, viewerId, user.id)
-  return {
-    ...(await publicProfile(deps, user)),
-    is_following: relation === RELATION.follow,
-    is_blacklist: relation === RELATION.blacklist,
-  }
+  return profileParts(deps, user, relation)
 }
 
 export async function getProfile(deps: Deps, userId: bigint) {

@@ -230,7 +230,7 @@ describe('TTL policy', () => {
     }
   })
 
-  it("matches the original's TTL table (plus Headline's short pinned-ids entry)", () => {
+  it("matches the original's TTL table (plus Headline's pinned-ids and profile-counts entries)", () => {
     const min = 60
     const table: Record<keyof typeof TTL, [number, number]> = {
       userProfile: [30 * min, 10 * min],
@@ -258,6 +258,7 @@ describe('TTL policy', () => {
       announcementNotExists: [5 * min, 60],
       channels: [24 * 60 * min, 0],
       announcements: [48 * 60 * min, 0],
+      userCounts: [5 * min, 60],
       channelTop: [min, 10],
     }
     const actual = Object.fromEntries(

@@ -44,6 +44,11 @@ export const TTL = {
   /** `ch:all`, `ch:user:default`: 24 h, no jitter. */
   channels: ttl(minutes(24 * 60), 0),
   announcements: ttl(minutes(48 * 60), 0),
+  /**
+   * Headline's own: a profile's four counts, held between their changes (every change drops
+   * them on every node); the original read them from Redis on every request.
+   */
+  userCounts: ttl(minutes(5), 60),
   /** Headline's own: a channel's pinned ids, read from persistent storage on every feed page. */
   channelTop: ttl(60, 10),
 } as const

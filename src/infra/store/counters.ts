@@ -54,6 +54,37 @@ export interface CounterWrite {
   value: number
 }
 
+/**
+ * The store, calling `changed(id)` after every write to one of `names` (succeeded or not), so
+ * that what was derived from those counts can be dropped: a profile's counts held in a cache.
+ */
+export function watchedCounters(
+  store: CounterStore,
+  names: readonly CounterName[],
+  changed: (id: bigint) => Promise<void>,
+): CounterStore {
+  const watched = new Set<CounterName>(names)
+  const after = async <T>(name: CounterName, ids: readonly bigint[], write: Promise<T>) => {
+    if (!watched.has(name)) return write
+    try {
+      return await write
+    } finally {
+      await Promise.all(ids.map(changed))
+    }
+  }
+  return {
+    ...store,
+    incr: (name, id, by) => after(name, [id], store.incr(name, id, by)),
+    add: (name, id, by) => after(name, [id], store.add(name, id, by)),
+    setMany: (name, writes) =>
+      after(
+        name,
+        writes.map((w) => w.id),
+        store.setMany(name, writes),
+      ),
+  }
+}
+
 /** Increments dropped while the store was down, per counter and id (summed). */
 export type MissedIncrements = Map<CounterName, Map<bigint, number>>
 
