@@ -190,12 +190,15 @@ export function reqparse<D extends Declaration>(declaration: D): Parser<D> {
   if (body) schema.body = body
   if (querystring) schema.querystring = querystring
   if (headers) schema.headers = headers
+  const declared = Object.entries(declaration)
   return {
     schema,
     async parse(request) {
       const parsed: Record<string, unknown> = {}
-      for (const [name, declared] of Object.entries(declaration)) {
-        parsed[name] = await settle(declared, name, read(request, name, declared.location))
+      for (const [name, argument] of declared) {
+        // Most type functions answer at once: only a promise is waited for.
+        const value = settle(argument, name, read(request, name, argument.location))
+        parsed[name] = value instanceof Promise ? await value : value
       }
       return parsed as Parsed<D>
     },
