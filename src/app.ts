@@ -28,6 +28,7 @@ import { registerFiniteNumbers } from './http/finite-numbers.js'
 import { registerJson } from './http/json.js'
 import { registerOps } from './http/ops.js'
 import { registerReadRouting } from './http/read-routing.js'
+import { lazyRequestLogger } from './http/request-logger.js'
 import { rateLimitStore } from './http/rate-limit-store.js'
 import { answerWrongMethods } from './http/routing.js'
 import { schemaController } from './http/validation.js'
@@ -55,6 +56,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     bodyLimit: JSON_BODY_LIMIT,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    childLoggerFactory: lazyRequestLogger,
     schemaController,
     // A request that reached a process as it stops is answered, not refused with 503: a reload
     // of cluster workers (one listening socket) hands a few connections to a closing worker.
