@@ -6,7 +6,7 @@ import { ATTITUDE, cachedAttitudes } from '../features/interactions/attitudes.ca
 import { blacklistedUsers } from '../features/social/relations.cache.js'
 import { markShown, shownArticles, viewerOf } from './reco-state.js'
 import type { Recommender } from './recommender.js'
-import { exposureFor, traceFor } from './trace.js'
+import { exposureFor, tracesFor } from './trace.js'
 
 const ALGORITHM = 'latest'
 
@@ -48,10 +48,11 @@ export function latestStrategy(deps: StrategyDeps): Recommender {
         )
       }
       const last = stamps.at(-1)
+      const traceOf = tracesFor(request.viewer, ALGORITHM)
       return {
         exposure: exposureFor(request.viewer, ids, ALGORITHM),
         timestamp: last ? last.createdMs : request.timestamp,
-        items: ids.map((id) => ({ articleId: id, trace: traceFor(request.viewer, id, ALGORITHM) })),
+        items: ids.map((id) => ({ articleId: id, trace: traceOf(id) })),
       }
     },
 

@@ -6,7 +6,7 @@ import { markShown, viewerOf } from './reco-state.js'
 import type { FeedPage, FeedRequest, Recommender } from './recommender.js'
 import { pickPage } from './scoring.js'
 import { contentSimilarity } from './similarity.js'
-import { exposureFor, traceFor } from './trace.js'
+import { exposureFor, tracesFor } from './trace.js'
 
 /** The `algorithmCombine` of this strategy's traces. */
 export const ALGORITHM = 'score-v1'
@@ -60,11 +60,12 @@ export function scoredStrategy(deps: StrategyDeps, options: ScoredOptions = {}):
       const ids = pickPage(pool, profile, count).map((entry) => entry.candidate.id)
       if (request.signal?.aborted) throw new AbortedError()
       await markShown(deps.sortedSets, viewer.key, ids, at, shownPages)
+      const traceOf = tracesFor(request.viewer, ALGORITHM)
       return {
         exposure: exposureFor(request.viewer, ids, ALGORITHM),
         // A cursor below the request's, as clients expect; the shown-state does the paging.
         timestamp: ids.length > 0 ? Math.max(1, request.timestamp - 1) : request.timestamp,
-        items: ids.map((id) => ({ articleId: id, trace: traceFor(request.viewer, id, ALGORITHM) })),
+        items: ids.map((id) => ({ articleId: id, trace: traceOf(id) })),
       }
     },
 

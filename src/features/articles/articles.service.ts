@@ -2,7 +2,7 @@ import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
 import { COUNTERS } from '../../infra/store/counters.js'
 import { recordTrace } from '../../reco/feedback.js'
-import { traceFor } from '../../reco/trace.js'
+import { traceFor, traceJson, tracesFor } from '../../reco/trace.js'
 import type { Trace } from '../../reco/recommender.js'
 import { cachedAllChannels } from '../channels/channels.cache.js'
 import { recordReading } from '../history/reading-history.js'
@@ -93,23 +93,20 @@ export async function feedText(deps: Deps, options: FeedOptions): Promise<string
   const items: string[] = []
   const pinnedIds = new Set<bigint>()
   if (pinned.length > 0) {
+    const topTrace = tracesFor(viewer, 'top')
     for (const card of await articleCardTexts(deps, pinned)) {
       pinnedIds.add(card.id)
-      items.push(`${card.text},"trace":${traceText(traceFor(viewer, card.id, 'top'))}}`)
+      items.push(`${card.text},"trace":${traceJson(topTrace(card.id))}}`)
     }
   }
   const traces = new Map(page.items.map((item) => [item.articleId, item.trace]))
   const ids = page.items.map((item) => item.articleId).filter((id) => !pinnedIds.has(id))
   for (const card of await articleCardTexts(deps, ids)) {
-    items.push(`${card.text},"trace":${traceText(traces.get(card.id) as Trace)}}`)
+    items.push(`${card.text},"trace":${traceJson(traces.get(card.id) as Trace)}}`)
   }
   const timestamp = Number.isInteger(page.timestamp) ? page.timestamp : Math.trunc(page.timestamp)
   return `{"message":"OK","data":{"pre_timestamp":${timestamp},"results":[${items.join(',')}]}}`
 }
-
-const traceText = (trace: Trace) =>
-  `{"click":${JSON.stringify(trace.click)},"collect":${JSON.stringify(trace.collect)},` +
-  `"share":${JSON.stringify(trace.share)},"read":${JSON.stringify(trace.read)}}`
 
 /** `GET /v1_0/articles`: page-numbered channel list, the channel's pinned articles on page 1. */
 export async function channelPage(deps: Deps, channelId: number, page: number, perPage: number) {

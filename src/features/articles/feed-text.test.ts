@@ -63,7 +63,11 @@ describe('the feed reply written as text', () => {
     userRecommend: async (request) => ({
       exposure: '',
       timestamp,
-      items: items.map((id) => ({ articleId: id, trace: traceFor(request.viewer, id, 'test') })),
+      // Half of the traces as a gRPC answer brings them: plain objects.
+      items: items.map((id, i) => {
+        const trace = traceFor(request.viewer, id, 'test')
+        return { articleId: id, trace: i % 2 ? { ...trace } : trace }
+      }),
     }),
     similarArticles: async () => [],
   })
