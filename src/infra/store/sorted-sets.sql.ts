@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
+import { isMysql } from '../db/dialect.js'
 import { upsert } from '../db/upsert.js'
 import type { SortedSetStore } from './sorted-sets.js'
 
@@ -138,6 +139,77 @@ export async function writeMembers(
       .where('set_key', '=', key)
       .execute()
   }
+}
+
+/** One set's members to write, as `writeMembers` takes them. */
+export interface SetWrite {
+  key: string
+  members: readonly (readonly [member: string, score: number])[]
+  keep?: number
+  ttlSeconds?: number
+}
+
+// Rows per multi-row statement (3 parameters each; far below SQLite's and MySQL's limits).
+const ROWS_PER_STATEMENT = 300
+
+/**
+ * `writeMembers` of many sets in the caller's transaction (the write-behind flush), with the same
+ * outcome: capped sets one by one, the others in a few statements for all of them (expired rows
+ * deleted, members upserted, then each TTL set on its whole set).
+ */
+export async function writeSets(
+  trx: Db,
+  sets: readonly SetWrite[],
+  now: () => number = Date.now,
+): Promise<void> {
+  const at = now()
+  const plain: SetWrite[] = []
+  for (const set of sets) {
+    if (set.keep === undefined) plain.push(set)
+    else await writeMembers(trx, set.key, set.members, set, () => at)
+  }
+  const byTtl = new Map<number, string[]>()
+  for (const { key, ttlSeconds } of plain) {
+    if (ttlSeconds !== undefined) byTtl.set(ttlSeconds, [...(byTtl.get(ttlSeconds) ?? []), key])
+  }
+  const expiring = [...byTtl.values()].flat()
+  for (const keys of chunks(expiring, ROWS_PER_STATEMENT)) {
+    await trx
+      .deleteFrom('headline_sorted_set')
+      .where('set_key', 'in', keys)
+      .where('expires_at', '<=', at)
+      .execute()
+  }
+  const rows = plain.flatMap(({ key, members }) =>
+    members.map(([member, score]) => ({ set_key: key, member, score })),
+  )
+  for (const chunk of chunks(rows, ROWS_PER_STATEMENT)) {
+    const insert = trx.insertInto('headline_sorted_set').values(chunk)
+    await (
+      isMysql(trx as Kysely<unknown>)
+        ? insert.onDuplicateKeyUpdate({ score: sql<number>`values(score)` })
+        : insert.onConflict((oc) =>
+            oc
+              .columns(['set_key', 'member'])
+              .doUpdateSet({ score: (eb) => eb.ref('excluded.score') }),
+          )
+    ).execute()
+  }
+  for (const [ttlSeconds, keys] of byTtl) {
+    for (const chunk of chunks(keys, ROWS_PER_STATEMENT)) {
+      await trx
+        .updateTable('headline_sorted_set')
+        .set({ expires_at: at + ttlSeconds * 1000 })
+        .where('set_key', 'in', chunk)
+        .execute()
+    }
+  }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
 }
 
 /** Deletes the rows of expired sets. */

@@ -10,7 +10,7 @@ import { purgeExpiredState } from './purge.js'
 import { sqlRateCounters } from './rate-counters.sql.js'
 import { sqlSmsCodes } from './sms-codes.sql.js'
 import { redisSortedSets } from './sorted-sets.redis.js'
-import { sqlSortedSets } from './sorted-sets.sql.js'
+import { sqlSortedSets, writeMembers, writeSets, type SetWrite } from './sorted-sets.sql.js'
 
 const DAY = 86_400
 
@@ -73,6 +73,66 @@ function sqlExpiry(dialect: 'sqlite' | 'mysql') {
       expect(await range(3, 10)).toBe('ba')
       expect(await range(5, -1)).toBe('')
       expect(await range(2, 1)).toBe('')
+    })
+
+    it('writes many sets at once as it writes them one by one', async () => {
+      const store = sqlSortedSets(database.db, clock)
+      // Before: a live set, an expired one (starts afresh), one without TTL, one at its cap.
+      for (const prefix of ['one:', 'many:']) {
+        await store.add(`${prefix}live`, 'old', 1, 60)
+        await store.add(`${prefix}expired`, 'gone', 1, 1)
+        await store.add(`${prefix}history`, 'kept', 1)
+        await store.addCapped(`${prefix}capped`, 'first', 1, 2, 60)
+        await store.addCapped(`${prefix}capped`, 'second', 2, 2, 60)
+      }
+      now += 2000
+      const writes = (prefix: string): SetWrite[] => [
+        {
+          key: `${prefix}live`,
+          members: [
+            ['new', 2],
+            ['old', 3],
+          ],
+          ttlSeconds: 120,
+        },
+        { key: `${prefix}expired`, members: [['fresh', 5]], ttlSeconds: 60 },
+        { key: `${prefix}history`, members: [['more', 2]] },
+        { key: `${prefix}capped`, members: [['third', 3]], keep: 2, ttlSeconds: 60 },
+        { key: `${prefix}empty`, members: [['only', 1]], ttlSeconds: 30 },
+      ]
+      await database.db.transaction().execute(async (trx) => {
+        for (const { key, members, ...options } of writes('one:')) {
+          await writeMembers(trx, key, members, options, clock)
+        }
+        await writeSets(trx, writes('many:'), clock)
+      })
+      const rowsOf = async (prefix: string) =>
+        (
+          await database.db
+            .selectFrom('headline_sorted_set')
+            .select(['set_key', 'member', 'score', 'expires_at'])
+            .where('set_key', 'like', `${prefix}%`)
+            .orderBy('set_key')
+            .orderBy('member')
+            .execute()
+        ).map((row) => ({
+          ...row,
+          set_key: row.set_key.slice(prefix.length),
+          score: Number(row.score),
+          expires_at: row.expires_at === null ? null : Number(row.expires_at),
+        }))
+      const expected = await rowsOf('one:')
+      expect(expected.map((row) => `${row.set_key}/${row.member}`)).toEqual([
+        'capped/second',
+        'capped/third',
+        'empty/only',
+        'expired/fresh',
+        'history/kept',
+        'history/more',
+        'live/new',
+        'live/old',
+      ])
+      expect(await rowsOf('many:')).toEqual(expected)
     })
 
     it('purges expired SMS codes and rate windows, and only those', async () => {

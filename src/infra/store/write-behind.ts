@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.js'
 import { upsert } from '../db/upsert.js'
 import { bucket, hourOf, increments, type ActivityStore } from './activity.js'
 import type { CounterName, CounterStore } from './counters.js'
-import { writeMembers } from './sorted-sets.sql.js'
+import { writeSets } from './sorted-sets.sql.js'
 import type { SortedSetStore } from './sorted-sets.js'
 
 /**
@@ -82,9 +82,12 @@ async function write(trx: Kysely<Database>, pending: Pending, now: () => number)
       }).execute()
     }
   }
-  for (const [key, { members, ...options }] of pending.sets) {
-    await writeMembers(trx, key, [...members], options, now)
-  }
+  const sets = [...pending.sets].map(([key, { members, ...options }]) => ({
+    key,
+    members: [...members],
+    ...options,
+  }))
+  await writeSets(trx, sets, now)
   for (const [key, members] of pending.activity) {
     for (const [member, value] of members) {
       const row = { set_key: key, member, score: value === 'mark' ? 1 : value }
