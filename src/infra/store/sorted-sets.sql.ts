@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { CompiledQuery, sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { isMysql } from '../db/dialect.js'
 import { upsert } from '../db/upsert.js'
@@ -23,6 +23,32 @@ export function sqlSortedSets(db: Db, now: () => number = Date.now): SortedSetSt
       .selectFrom('headline_sorted_set')
       .where('set_key', '=', key)
       .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now())]))
+  // Range reads are built once per pair of bounds (feeds read the same two ranges on every
+  // page) and run with the key and the time put in place of these two.
+  const KEY = '\u0000key'
+  const NOW = -1
+  const ranges = new Map<string, CompiledQuery>()
+  const rangeQuery = (start: number, stop: number) => {
+    const bounds = `${start}:${stop}`
+    let compiled = ranges.get(bounds)
+    if (compiled) return compiled
+    let query = db
+      .selectFrom('headline_sorted_set')
+      .where('set_key', '=', KEY)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', NOW)]))
+      .select(['member', 'score'])
+      .orderBy('score', 'desc')
+      .orderBy('member', 'desc')
+    // Bounds as literals (SQLite runs this statement about ten times slower with a bound LIMIT);
+    // an offset needs a limit in MySQL.
+    if (stop >= 0) query = query.limit(int(stop - start + 1))
+    else if (start > 0) query = query.limit(int(1_000_000))
+    if (start > 0) query = query.offset(int(start))
+    compiled = query.compile()
+    if (ranges.size >= 64) ranges.clear()
+    ranges.set(bounds, compiled)
+    return compiled
+  }
   return {
     async add(key, member, score, ttlSeconds) {
       const entries = [[member, score]] as const
@@ -58,16 +84,11 @@ export function sqlSortedSets(db: Db, now: () => number = Date.now): SortedSetSt
     },
     async rangeDesc(key, start, stop) {
       if (stop >= 0 && stop < start) return []
-      let query = members(db, key)
-        .select(['member', 'score'])
-        .orderBy('score', 'desc')
-        .orderBy('member', 'desc')
-      // Bounds as literals (SQLite runs this statement about ten times slower with a bound LIMIT);
-      // an offset needs a limit in MySQL.
-      if (stop >= 0) query = query.limit(int(stop - start + 1))
-      else if (start > 0) query = query.limit(int(1_000_000))
-      if (start > 0) query = query.offset(int(start))
-      const rows = await query.execute()
+      const { sql: text, parameters } = rangeQuery(start, stop)
+      const values = parameters.map((p) => (p === KEY ? key : p === NOW ? now() : p))
+      const { rows } = await db.executeQuery<{ member: string; score: number | string | bigint }>(
+        CompiledQuery.raw(text, values),
+      )
       return rows.map((row) => ({ member: row.member, score: Number(row.score) }))
     },
     async clear(key) {
