@@ -8,7 +8,6 @@ export function traceFor(viewer: string, articleId: bigint, algorithm: string): 
   return tracesFor(viewer, algorithm)(articleId)
 }
 
-const ACTIONS = ['click', 'collect', 'share', 'read'] as const
 // The JSON text of each trace made here, as it is written inside a reply (strings escaped).
 const texts = new WeakMap<Trace, string>()
 // A string's JSON text without its quotes (escaping is per character, so pieces compose).
@@ -19,24 +18,25 @@ const escaped = (text: string) => JSON.stringify(text).slice(1, -1)
  * written once. Each trace is `JSON.stringify({action, userId, articleId, algorithmCombine})`.
  */
 export function tracesFor(viewer: string, algorithm: string): (articleId: bigint) => Trace {
-  const user = JSON.stringify(viewer)
-  const algo = JSON.stringify(algorithm)
-  const userText = escaped(user)
-  const algoText = escaped(algo)
+  const user = `","userId":${JSON.stringify(viewer)},"articleId":"`
+  const algo = `","algorithmCombine":${JSON.stringify(algorithm)}}`
+  const userText = `\\",\\"userId\\":${escaped(JSON.stringify(viewer))},\\"articleId\\":\\"`
+  const algoText = `\\",\\"algorithmCombine\\":${escaped(JSON.stringify(algorithm))}}"`
   return (articleId) => {
     const id = articleId.toString()
-    const param = (action: string) =>
-      `{"action":"${action}","userId":${user},"articleId":"${id}","algorithmCombine":${algo}}`
+    const tail = user + id + algo
     const trace = {
-      click: param('click'),
-      collect: param('collect'),
-      share: param('share'),
-      read: param('read'),
+      click: `{"action":"click${tail}`,
+      collect: `{"action":"collect${tail}`,
+      share: `{"action":"share${tail}`,
+      read: `{"action":"read${tail}`,
     }
-    const inReply = (action: string) =>
-      `"${action}":"{\\"action\\":\\"${action}\\",\\"userId\\":${userText},` +
-      `\\"articleId\\":\\"${id}\\",\\"algorithmCombine\\":${algoText}}"`
-    texts.set(trace, `{${ACTIONS.map(inReply).join(',')}}`)
+    const text = userText + id + algoText
+    texts.set(
+      trace,
+      `{"click":"{\\"action\\":\\"click${text},"collect":"{\\"action\\":\\"collect${text},` +
+        `"share":"{\\"action\\":\\"share${text},"read":"{\\"action\\":\\"read${text}}`,
+    )
     return trace
   }
 }
