@@ -14,7 +14,8 @@
  * Routes: channels, announcements, user, users-id, detail, comments, replies, feed, abuse.
  * Each route prints Headline's median req/s and p99, the bare route's, their ratio against the
  * target, and the p99 at half of Headline's peak rate. The feed is asked by BENCH_READERS distinct
- * anonymous devices (bench/feed-readers.cjs), so every answer is a full page.
+ * anonymous devices (bench/feed-readers.cjs), so every answer is a full page; the sample page
+ * the bare route sends is a reader's too, and 200 answers of 100 readers are counted afterwards.
  *
  * The abuse figure: `GET /v1_0/channels` throughput while 4 clients keep sending 8 MB JSON bodies
  * (2 to `POST /v1_0/comments` without a token, 2 to the public `POST /v1_0/authorizations`), as a
@@ -25,6 +26,7 @@
  */
 import os from 'node:os'
 import path from 'node:path'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Worker } from 'node:worker_threads'
@@ -178,11 +180,16 @@ async function tableRoutes(app: Server): Promise<Route[]> {
   return routes.filter((route) => SELECTED.has(route.name))
 }
 
+// The readers' module itself, in this thread (its own random start): devices named as the
+// bench's readers are, so sample answers have their length.
+const nextReader = createRequire(import.meta.url)(READERS_MODULE) as (request: {
+  headers: Record<string, string>
+}) => { headers: Record<string, string> }
+const readerHeaders = () => nextReader({ headers: {} }).headers
+
 /** The body a route answers (for the feed: a fresh reader's full page). */
 async function sampleBody(app: Server, route: Route): Promise<{ body: string; type: string }> {
-  const headers = route.setupRequest
-    ? { authorization: `Anony bench-sample-${Date.now()}` }
-    : route.headers
+  const headers = route.setupRequest ? readerHeaders() : route.headers
   const response = await fetchOk(`${app.url}${route.path}`, { headers })
   const type = response.headers.get('content-type') ?? 'application/json'
   return { body: await response.text(), type }
@@ -197,6 +204,27 @@ interface Figures {
   halfP99: number
   bytes: number
   bareBytes: number
+}
+
+/**
+ * Items per feed answer: 100 fresh readers ask twice each (a refresh, then the next page), as the
+ * bench's readers do; every answer should be a full page of 10.
+ */
+async function countItems(url: string) {
+  const readers = Array.from({ length: 100 }, readerHeaders)
+  const sizes: number[] = []
+  for (let visit = 0; visit < 2; visit++) {
+    for (const headers of readers) {
+      const page = await fetchJson<{ results: unknown[] }>(url, { headers })
+      sizes.push(page.results.length)
+    }
+  }
+  const short = sizes.filter((size) => size < 10).length
+  console.log(
+    `  items per answer over ${sizes.length} answers of 100 fresh readers: ` +
+      `${Math.min(...sizes)}–${Math.max(...sizes)}, ${short} not a full page of 10` +
+      (short > 0 ? ' ✗' : ''),
+  )
 }
 
 /** Alternating rounds Headline / bare, medians, then Headline at half its median rate. */
@@ -223,6 +251,7 @@ async function measureRoute(
     await profiled(file, () => load(own, options, SECONDS))
   }
   const half = await load(own, { ...options, rate: Math.max(1, Math.round(rps / 2)) }, SECONDS)
+  if (route.setupRequest) await countItems(own)
   const figures = {
     route,
     rps,
