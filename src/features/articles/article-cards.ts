@@ -33,11 +33,22 @@ export async function pinnedArticleIds(
   deps: Pick<Deps, 'sortedSets' | 'cache'>,
   channelId: number,
 ): Promise<bigint[]> {
-  const ids = await deps.cache.getOrLoad(pinnedKey(channelId), pinnedPolicy, async () => {
+  return [...pinnedOf(await cachedPinned(deps, channelId))]
+}
+
+const cachedPinned = async (deps: Pick<Deps, 'sortedSets' | 'cache'>, channelId: number) =>
+  (await deps.cache.getOrLoad(pinnedKey(channelId), pinnedPolicy, async () => {
     const members = await deps.sortedSets.rangeDesc(`ch:${channelId}:art:top`, 0, -1)
     return members.map((m) => m.member)
-  })
-  return (ids ?? []).map((id) => BigInt(id))
+  })) ?? EMPTY_LIST
+const EMPTY_LIST: readonly string[] = []
+
+// The ids of a cached list of pinned ids, read once per cached value (pages read them per card).
+const pinnedSets = new WeakMap<readonly string[], ReadonlySet<bigint>>()
+const pinnedOf = (ids: readonly string[]): ReadonlySet<bigint> => {
+  let set = pinnedSets.get(ids)
+  if (!set) pinnedSets.set(ids, (set = new Set(ids.map((id) => BigInt(id)))))
+  return set
 }
 
 /** After an admin pins or unpins articles of a channel. */
@@ -170,7 +181,9 @@ function textsOf(storage: Deps['storage']): Texts {
 async function pinnedByChannel(deps: CardDeps, infos: ArticleInfo[]) {
   const channels = [...new Set(infos.map((info) => info.ch_id))]
   const lists = await Promise.all(
-    channels.map((channel) => pinnedArticleIds(deps, channel).catch(() => [])),
+    channels.map((channel) => cachedPinned(deps, channel).then(pinnedOf, () => EMPTY)),
   )
-  return new Map(channels.map((channel, i) => [channel, new Set(lists[i])]))
+  return new Map(channels.map((channel, i) => [channel, lists[i]!]))
 }
+
+const EMPTY: ReadonlySet<bigint> = new Set()
