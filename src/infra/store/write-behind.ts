@@ -174,9 +174,14 @@ export function writeBehind(
   const timer = setInterval(() => void flush().catch(() => undefined), options.flushMs)
   timer.unref()
 
-  const delta = (name: CounterName, id: bigint) =>
-    (pending.counts.get(name)?.get(id.toString()) ?? 0) +
-    (inflight?.counts.get(name)?.get(id.toString()) ?? 0)
+  const delta = (name: CounterName, id: bigint) => {
+    const mine = pending.counts.get(name)
+    const theirs = inflight?.counts.get(name)
+    // Most reads are of counters with nothing pending: no id to write out.
+    if (!mine && !theirs) return 0
+    const key = id.toString()
+    return (mine?.get(key) ?? 0) + (theirs?.get(key) ?? 0)
+  }
   const { counters: c, sortedSets: s, activity: a } = stores
   const held = heldCounts()
   const counters: CounterStore = {
