@@ -1,11 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { requestHistogram, type RequestHistogram } from './request-histogram.js'
 
 /** Prometheus metrics of one process; each app instance gets its own registry. */
 export interface Metrics {
   readonly registry: Registry
   readonly cacheEvents: Counter<'event' | 'layer'>
   readonly cacheLoads: Histogram<'entry' | 'outcome'>
-  readonly httpRequests: Histogram<'method' | 'route' | 'status'>
+  readonly httpRequests: RequestHistogram
   readonly dbQueries: Histogram<'outcome'>
   /** Job runs by outcome (`ok`, `failed`, `lost-lock`). */
   readonly jobRuns: Counter<'job' | 'outcome'>
@@ -33,12 +34,10 @@ export function createMetrics(): Metrics {
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
       registers: [registry],
     }),
-    httpRequests: new Histogram({
+    httpRequests: requestHistogram(registry, {
       name: 'headline_http_request_seconds',
       help: 'HTTP request latency',
-      labelNames: ['method', 'route', 'status'],
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [registry],
     }),
     dbQueries: new Histogram({
       name: 'headline_db_query_seconds',
