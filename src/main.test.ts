@@ -25,7 +25,7 @@ describe('serve (embedded)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'headline-serve-'))
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }))
 
-  it('writes the reads it holds in memory when stopped with SIGTERM', async () => {
+  it('writes the reads and feed pages it holds in memory when stopped with SIGTERM', async () => {
     const port = await freePort()
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
       cwd: ROOT,
@@ -76,6 +76,20 @@ describe('serve (embedded)', () => {
       for (let i = 0; i < READS; i++) {
         expect((await fetch(`${url}/v1_0/articles/${articleId}`, { headers })).status).toBe(200)
       }
+      // A device's feed pages: the last one is only in memory when the process is stopped.
+      const device = { authorization: 'Anony sigterm-device' }
+      const shown: string[] = []
+      for (let page = 0; page < 3; page++) {
+        const body = parse(
+          await (
+            await fetch(`${url}/v1_1/articles?channel_id=0&timestamp=${Date.now()}&with_top=0`, {
+              headers: device,
+            })
+          ).text(),
+        ) as { data: { results: { art_id: LosslessNumber }[] } }
+        shown.push(...body.data.results.map((item) => item.art_id.value))
+      }
+      expect(new Set(shown).size).toBe(30)
       child.kill('SIGTERM')
       expect(await exited).toBe(0)
 
@@ -93,6 +107,12 @@ describe('serve (embedded)', () => {
           .pluck()
           .all(`user:${userIdOfToken(token)}:his:reading`)
         expect(history).toEqual([articleId])
+        const pages = db
+          .prepare('SELECT member FROM headline_sorted_set WHERE set_key = ?')
+          .pluck()
+          .all('reco:shown:d:sigterm-device') as string[]
+        const stored = pages.flatMap((member) => member.split(',').map((hex) => BigInt(`0x${hex}`)))
+        expect(stored.map(String).sort()).toEqual([...shown].sort())
       } finally {
         db.close()
       }
