@@ -30,8 +30,11 @@ import { s3Storage } from './infra/storage/s3-storage.js'
 import { DEFAULT_AVATAR_KEY, type FileStorage } from './infra/storage/file-storage.js'
 import { redisActivity, sqlActivity, type ActivityStore } from './infra/store/activity.js'
 import {
+  mergeMissed,
   tolerantCounters,
   watchedCounters,
+  type CounterStore,
+  type MissedIncrements,
   type TolerantCounterStore,
 } from './infra/store/counters.js'
 import { redisCounters } from './infra/store/counters.redis.js'
@@ -41,6 +44,7 @@ import type { SortedSetStore } from './infra/store/sorted-sets.js'
 import { redisSortedSets } from './infra/store/sorted-sets.redis.js'
 import { sqlSortedSets } from './infra/store/sorted-sets.sql.js'
 import { writeBehind } from './infra/store/write-behind.js'
+import { redisWriteBehind } from './infra/store/write-behind.redis.js'
 import { localNotifications, type Notifications } from './infra/events/notifications.js'
 import { fileTraceLog, type TraceLog } from './infra/events/trace-log.js'
 import { createRecommender, recommenderReaction } from './reco/create-recommender.js'
@@ -97,7 +101,7 @@ export interface Deps {
   readonly search: SearchEngine
   /** Committed article changes, announced by the article lifecycle; caches, index and feed react. */
   readonly articleEvents: ArticleEvents
-  /** Writes what the embedded stores hold in memory now (nothing to do with Redis). */
+  /** Writes what the stores hold in memory now (embedded: to SQLite; Redis: what this tick gathered). */
   flushWrites(): Promise<void>
   /** Closes connections in dependency order. */
   close(): Promise<void>
@@ -159,18 +163,14 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
     metrics,
     log,
   })
-  const stores = persistentStores(db.write, redis, log, config.writeBehindMs)
+  const stores = persistentStores(db.write, redis, log, config.writeBehindMs, cache)
   const core = {
     config,
     log,
     db,
     redis,
     cache,
-    // A profile's held counts go on every node as soon as one of them is written.
-    counters: tolerantCounters(
-      watchedCounters(stores.counters, PROFILE_COUNTERS, (id) => forgetProfileCounts(cache, id)),
-      log,
-    ),
+    counters: appCounters(stores, cache, log),
     smsCodes: redis ? redisSmsCodes(redis) : sqlSmsCodes(db.write),
     rateCounters: redis ? redisRateCounters(redis) : sqlRateCounters(db.write),
     sortedSets: stores.sortedSets,
@@ -215,12 +215,13 @@ export async function createDeps(config: Config, options: DepsOptions): Promise<
       await sockets.close().catch(() => undefined)
       await recommender.close?.().catch(() => undefined)
       await core.search.close().catch(() => undefined)
+      // Before the cache's close quits Redis: what is written behind goes first.
+      await stores.close()
       await cache.close().catch(() => undefined)
       if (redis) await quitRedis(redis)
       // Only a template for the bus's own connections: never connected, nothing to quit.
       busRedis?.disconnect()
       core.storage.close?.()
-      await stores.close()
       await db.close()
       traceLog.close()
     },
@@ -263,26 +264,59 @@ function resolveJwtSecret(config: Config, log: Logger): string {
   return secret
 }
 
+// Deleted (on every node, through the cache's bus) when a count changes.
+const COUNTS_CHANGED = 'counts:changed'
+
 /** The persistent stores: Redis, or SQL with the per-request writes written behind. */
 function persistentStores(
   db: Databases['write'],
   redis: RedisClient | undefined,
   log: Logger,
   flushMs: number,
+  cache: Cache,
 ) {
   if (redis) {
-    return {
-      counters: redisCounters(redis),
+    const store = redisCounters(redis)
+    // Read counts leave at the flush through their own tolerant store: refused ones are
+    // remembered for the repair, as when they were written at once.
+    const sink = tolerantCounters(store, log)
+    const stores = {
+      counters: store,
       sortedSets: redisSortedSets(redis),
       activity: redisActivity(redis, log),
-      flush: async () => undefined,
-      close: async () => undefined,
     }
+    // Counts held a second on every node; a change anywhere reaches them as a cache delete.
+    const behind = redisWriteBehind(redis, stores, log, {
+      version: () => cache.version(),
+      announce: () => cache.delete(COUNTS_CHANGED),
+      add: (name, id, by) => sink.add(name, id, by),
+    })
+    return { ...behind, takeMissed: () => sink.takeMissed() }
   }
   const stores = {
     counters: sqlCounters(db),
     sortedSets: sqlSortedSets(db),
     activity: sqlActivity(db, log),
   }
-  return writeBehind(db, stores, log, { flushMs })
+  const behind = writeBehind(db, stores, log, { flushMs })
+  return { ...behind, takeMissed: (): MissedIncrements => new Map() }
+}
+
+/**
+ * The counters the app uses: tolerant of a store that is down, and a profile's held counts go on
+ * every node as soon as one of them is written (the repair's writes included).
+ */
+function appCounters(
+  stores: ReturnType<typeof persistentStores>,
+  cache: Cache,
+  log: Logger,
+): TolerantCounterStore {
+  const watch = (store: CounterStore) =>
+    watchedCounters(store, PROFILE_COUNTERS, (id) => forgetProfileCounts(cache, id))
+  const counters = tolerantCounters(watch(stores.counters), log)
+  return {
+    ...counters,
+    raw: watch(stores.storedCounters),
+    takeMissed: () => mergeMissed(counters.takeMissed(), stores.takeMissed()),
+  }
 }

@@ -24,6 +24,12 @@ export interface Cache {
   getOrLoad<T>(key: string, policy: EntryPolicy, load: () => Promise<T | null>): Promise<T | null>
   /** Removes entries from every layer and every node's L1; call after the write commits. */
   delete(...keys: string[]): Promise<void>
+  /**
+   * Changes with every delete reaching this node (its own or another node's) and every clear:
+   * text built from entries read at one version may be served again while the version holds,
+   * for as long as an answer may be read from the front (FRONT_MS).
+   */
+  version(): number
   close(): Promise<void>
 }
 
@@ -51,7 +57,8 @@ const MAX_MISSED_DELETES = 10_000
 // The front: values answered in the last second, read without going through bentocache (whose
 // per-call option building costs more than the rest of a cached read). Deletes, local or from the
 // bus, drop them like L1 entries; a value is never held longer than its own TTL.
-const FRONT_MS = 1000
+/** How long an answer is read from the front of the cache. */
+export const FRONT_MS = 1000
 const FRONT_MAX_ITEMS = 20_000
 
 /** Builds the L1 (+ Redis L2 and bus) cache on bentocache, or a pass-through when disabled. */
@@ -69,9 +76,12 @@ export function createCache(options: CacheOptions): Cache {
     }
   }
   if (!options.enabled) {
+    let uncached = 0
     return {
       getOrLoad: (_key, policy, load) => timedLoad(policy, load),
       delete: async () => undefined,
+      // Nothing is cached: nothing built from it is served twice.
+      version: () => ++uncached,
       close: async () => undefined,
     }
   }
@@ -118,6 +128,7 @@ export function createCache(options: CacheOptions): Cache {
       // Deletes published while this node's bus was away never reach it: its L1 goes.
       const forgetL1 = () => {
         guard.invalidate(null)
+        front.drop(null)
         l1Driver?.clear()
       }
       store = store.useBus(resilientRedisBus(options.busRedis, options.log, forgetL1))
@@ -229,6 +240,7 @@ export function createCache(options: CacheOptions): Cache {
       guard.invalidate(keys)
       await Promise.all([bento.deleteMany({ keys }), lease?.forget(keys)])
     },
+    version: () => front.epoch(),
     async close() {
       options.redis?.off('ready', onReady)
       // Quitting a connection that never came up rejects; the process is stopping either way.

@@ -73,6 +73,23 @@ async function readHour(
   }
 }
 
+/**
+ * One bucket's writes in one transaction: a count added to a member (ZINCRBY) or `mark` (score
+ * 1), then the bucket's expiry renewed.
+ */
+export function writeBucket(
+  redis: RedisClient,
+  key: string,
+  members: ReadonlyMap<string, number | 'mark'>,
+) {
+  const multi = redis.multi()
+  for (const [member, value] of members) {
+    if (value === 'mark') multi.zadd(key, 1, member)
+    else multi.zincrby(key, value, member)
+  }
+  return multi.expire(key, KEEP_SECONDS).exec()
+}
+
 /** Activity in Redis: `stats:<hour>:events|users|keywords` sorted sets. */
 export function redisActivity(redis: RedisClient, log: Logger): ActivityStore {
   const scores = async (key: string) => {
@@ -85,13 +102,9 @@ export function redisActivity(redis: RedisClient, log: Logger): ActivityStore {
     async record(event, nowMs = Date.now()) {
       const hour = hourOf(nowMs)
       // One transaction per set: the three sets may live in different slots of a Cluster.
-      const writes = increments(event).map(([part, member, op]) => {
-        const key = bucket(hour, part)
-        const multi = redis.multi()
-        if (op === 'incr') multi.zincrby(key, 1, member)
-        else multi.zadd(key, 1, member)
-        return multi.expire(key, KEEP_SECONDS).exec()
-      })
+      const writes = increments(event).map(([part, member, op]) =>
+        writeBucket(redis, bucket(hour, part), new Map([[member, op === 'incr' ? 1 : 'mark']])),
+      )
       await Promise.all(writes).catch((error: unknown) => log.warn({ err: error }, 'activity lost'))
     },
     hour: (hour) => readHour(scores, hour),

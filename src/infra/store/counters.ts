@@ -88,9 +88,19 @@ export function watchedCounters(
 /** Increments dropped while the store was down, per counter and id (summed). */
 export type MissedIncrements = Map<CounterName, Map<bigint, number>>
 
+/** Adds the increments of `b` to `a` and returns `a`. */
+export function mergeMissed(a: MissedIncrements, b: MissedIncrements): MissedIncrements {
+  for (const [name, ids] of b) {
+    const into = a.get(name) ?? new Map<bigint, number>()
+    for (const [id, by] of ids) into.set(id, (into.get(id) ?? 0) + by)
+    a.set(name, into)
+  }
+  return a
+}
+
 /** The counter store the app uses: reads never below 0, and it remembers dropped increments. */
 export interface TolerantCounterStore extends CounterStore {
-  /** The store itself, failures and negative counts included (for the repair job). */
+  /** The store itself, failures and negative counts included, no count held (the repair job's). */
   readonly raw: CounterStore
   /** Returns the increments dropped since the last call and forgets them. */
   takeMissed(): MissedIncrements

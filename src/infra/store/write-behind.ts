@@ -8,14 +8,18 @@ import { writeSets } from './sorted-sets.sql.js'
 import type { SortedSetStore } from './sorted-sets.js'
 
 /**
- * The embedded stores with the writes every article open or feed page makes (read counts, reading
- * history, activity, the recommender's shown pages) held in memory and written behind, all in one transaction per `flushMs` (WRITE_BEHIND_MS), instead of a
- * transaction each per request. Reads see pending writes: counts add them, and a set or an hour
- * with writes pending is flushed before it is read. Stored counts are held for a second between
- * writes (HOLD_MS). `close` writes what is left.
+ * The stores with the writes every article open or feed page makes (read counts, reading history,
+ * activity, the recommender's shown pages) held in memory and written behind. Embedded: all in one
+ * transaction per `flushMs` (WRITE_BEHIND_MS) instead of a transaction each per request, stored
+ * counts held for a second between writes (HOLD_MS). Redis (`write-behind.redis.ts`): what one
+ * tick gathered leaves in the next, summed per key. Reads see pending writes: counts add them,
+ * and a set or an hour with writes pending is flushed before it is read. `close` writes what is
+ * left.
  */
 export interface WriteBehind {
   readonly counters: CounterStore
+  /** `counters` reading the store every time, never a held count (for the counter repair). */
+  readonly storedCounters: CounterStore
   readonly sortedSets: SortedSetStore
   readonly activity: ActivityStore
   /** Writes everything pending now; a failed write keeps it pending for the next flush. */
@@ -24,13 +28,15 @@ export interface WriteBehind {
   close(): Promise<void>
 }
 
-interface PendingSet {
+/** One set's pending members (score), how many it keeps and its TTL, as the last write gave them. */
+export interface PendingSet {
   keep?: number
   ttlSeconds?: number
   members: Map<string, number>
 }
 
-interface Pending {
+/** What is held in memory, waiting to be written. */
+export interface Pending {
   /** Counter deltas per counter and id (decimal: callers may hold small ids as numbers). */
   counts: Map<CounterName, Map<string, number>>
   /** Members (score) to add per set, how many it keeps and its TTL, as the last write gave them. */
@@ -66,7 +72,12 @@ function mergeInto(target: Pending, source: Pending) {
   }
 }
 
-function addActivity(into: Map<string, number | 'mark'>, member: string, value: number | 'mark') {
+/** Adds an activity write to a bucket's pending members. */
+export function addActivity(
+  into: Map<string, number | 'mark'>,
+  member: string,
+  value: number | 'mark',
+) {
   const held = into.get(member)
   if (value === 'mark') into.set(member, held ?? 'mark')
   else into.set(member, (typeof held === 'number' ? held : 0) + value)
@@ -98,20 +109,25 @@ async function write(trx: Kysely<Database>, pending: Pending, now: () => number)
 }
 
 // Stored counts read in the last second are read again from memory: a page of cards asks for
-// three counts per card. This process writes every count, and forgets them all when it does; the
+// three counts per card, a page of comments two per comment. This process forgets the counts it
+// writes; with Redis, other nodes' changes reach it as a new cache version (`version`), and the
 // counter repair of a separate `jobs` process shows within the second.
 const HOLD_MS = 1000
 const HOLD_MAX_ITEMS = 50_000
 
-function heldCounts() {
-  const held = new Map<string, { count: number; until: number }>()
+type Held = ReturnType<typeof heldCounts>
+
+function heldCounts(version: () => number) {
+  const held = new Map<string, { count: number; until: number; version: number }>()
   // Bumped by every write: a count read across a write is not kept.
   let generation = 0
-  const key = (name: CounterName, id: bigint) => `${name}|${id}`
+  const key = (name: CounterName, id: bigint | string) => `${name}|${id}`
   return {
-    forget: () => {
+    /** Forgets the counts of `written` (counter → decimal ids), or every count. */
+    forget: (written?: Pending['counts']) => {
       generation++
-      held.clear()
+      if (!written) return held.clear()
+      for (const [name, ids] of written) for (const id of ids.keys()) held.delete(key(name, id))
     },
     /** Counts of the pairs: held ones from memory, the others from `readMissing` (by index). */
     async read(
@@ -120,11 +136,12 @@ function heldCounts() {
     ): Promise<number[]> {
       const at = Date.now()
       const since = generation
+      const seen = version()
       const counts: number[] = []
       const missing: number[] = []
       pairs.forEach(([name, id], i) => {
         const entry = held.get(key(name, id))
-        if (entry && entry.until > at) counts[i] = entry.count
+        if (entry && entry.until > at && entry.version === seen) counts[i] = entry.count
         else missing.push(i)
       })
       if (missing.length === 0) return counts
@@ -133,35 +150,94 @@ function heldCounts() {
       missing.forEach((index, j) => {
         counts[index] = read[j]!
         const [name, id] = pairs[index]!
-        if (since === generation) held.set(key(name, id), { count: read[j]!, until: at + HOLD_MS })
+        if (since === generation) {
+          held.set(key(name, id), { count: read[j]!, until: at + HOLD_MS, version: seen })
+        }
       })
       return counts
     },
   }
 }
 
+/**
+ * Writes what was pending. `issued()` is called once reads that start later see the writes (from
+ * then on, counts stop adding them). A rejection keeps everything pending for the next flush.
+ */
+export type PendingWriter = (pending: Pending, issued: () => void) => Promise<void>
+
+/** The stores a write-behind wraps. */
+export interface BehindStores {
+  counters: CounterStore
+  sortedSets: SortedSetStore
+  activity: ActivityStore
+}
+
+// Without holding: every read goes to the store.
+const passThrough: Held = {
+  forget: () => undefined,
+  read: (_pairs, readMissing) => readMissing(_pairs.map((_pair, i) => i)),
+}
+
 /** Wraps the embedded SQL stores; `db` is the database they write to. */
 export function writeBehind(
   db: Kysely<Database>,
-  stores: { counters: CounterStore; sortedSets: SortedSetStore; activity: ActivityStore },
+  stores: BehindStores,
   log: Logger,
   options: { flushMs: number; now?: () => number },
 ): WriteBehind {
   const now = options.now ?? Date.now
+  const writer: PendingWriter = (taken, issued) =>
+    db.transaction().execute(async (trx) => {
+      await write(trx, taken, now)
+      issued()
+    })
+  return createWriteBehind(stores, writer, log, { flushMs: options.flushMs, holdCounts: true, now })
+}
+
+/** How a write-behind writes and holds counts. */
+export interface WriteBehindOptions {
+  /** Between flushes; 0: none on a clock, `flushAfterMs` after the first write pending instead. */
+  flushMs: number
+  /** With `flushMs` 0: how long after the first write pending it is written (0: next tick). */
+  flushAfterMs?: number
+  /** Stored counts read are held for HOLD_MS. */
+  holdCounts: boolean
+  /** Held counts are valid while this is unchanged (other nodes' changes move it). */
+  version?: () => number
+  /** Tells every node that counts changed (after an increment or a repair). */
+  announce?: () => Promise<void>
+  /** The store answers commands in the order sent (one Redis connection). */
+  ordered?: boolean
+  now?: () => number
+}
+
+/**
+ * The write-behind around `stores`, writing with `writer`: every `flushMs`, or with `flushMs` 0
+ * `flushAfterMs` after the first write pending.
+ */
+export function createWriteBehind(
+  stores: BehindStores,
+  writer: PendingWriter,
+  log: Logger,
+  options: WriteBehindOptions,
+): WriteBehind {
+  const now = options.now ?? Date.now
   let pending = empty()
-  // Being written: counts still add it until its statements have run, so that a read between
-  // the take and the commit sees them once (later reads queue behind the transaction).
+  // Being written: counts still add it until its writes are issued, so that a read between the
+  // take and then sees them once.
   let inflight: Pending | null = null
   let chain: Promise<void> = Promise.resolve()
+  // Without a clock: the writes of every request answered until the flush leave together.
+  let scheduled = false
   const writePending = async () => {
+    scheduled = false
     if (isEmpty(pending)) return
     const taken = (inflight = pending)
     pending = empty()
     try {
-      await db.transaction().execute(async (trx) => {
-        await write(trx, taken, now)
+      await writer(taken, () => {
         inflight = null
-        held.forget()
+        held.forget(taken.counts)
       })
     } catch (error) {
       inflight = null
@@ -171,8 +247,16 @@ export function writeBehind(
     }
   }
   const flush = () => (chain = chain.catch(() => undefined).then(writePending))
-  const timer = setInterval(() => void flush().catch(() => undefined), options.flushMs)
-  timer.unref()
+  const flushQuietly = () => void flush().catch(() => undefined)
+  const timer = options.flushMs > 0 ? setInterval(flushQuietly, options.flushMs) : undefined
+  timer?.unref()
+  const pendingNow = () => {
+    if (timer || scheduled) return
+    scheduled = true
+    const after = options.flushAfterMs ?? 0
+    if (after === 0) setImmediate(flushQuietly)
+    else setTimeout(flushQuietly, after).unref()
+  }
 
   const delta = (name: CounterName, id: bigint) => {
     const mine = pending.counts.get(name)
@@ -183,41 +267,71 @@ export function writeBehind(
     return (mine?.get(key) ?? 0) + (theirs?.get(key) ?? 0)
   }
   const { counters: c, sortedSets: s, activity: a } = stores
-  const held = heldCounts()
-  const counters: CounterStore = {
+  const held = options.holdCounts ? heldCounts(options.version ?? (() => 0)) : passThrough
+  const announce = async () => {
+    await options
+      .announce?.()
+      .catch((error: unknown) => log.warn({ err: error }, 'count change not announced'))
+  }
+  // Pending counts added to stored ones: taken when the read is sent on an ordered connection
+  // (Redis: the read sees exactly the writes sent before it), else when it is answered (SQLite:
+  // a read queues behind a flush's transaction).
+  const withDeltas = async (
+    via: Held,
+    pairs: readonly (readonly [CounterName, bigint])[],
+    read: (missing: number[]) => Promise<number[]>,
+  ) => {
+    const early = options.ordered ? pairs.map(([name, id]) => delta(name, id)) : undefined
+    const counts = await via.read(pairs, read)
+    const deltas = early ?? pairs.map(([name, id]) => delta(name, id))
+    return counts.map((count, i) => count + deltas[i]!)
+  }
+  const reads = (via: Held): Pick<CounterStore, 'get' | 'getMany' | 'getEach'> => ({
     get: async (name, id) =>
-      (await held.read([[name, id]], async () => [await c.get(name, id)]))[0]! + delta(name, id),
-    getMany: async (name, ids) => {
-      const pairs = ids.map((id) => [name, id] as const)
-      const read = (missing: number[]) =>
-        c.getMany(
-          name,
-          missing.map((i) => ids[i]!),
-        )
-      return (await held.read(pairs, read)).map((count, i) => count + delta(name, ids[i]!))
-    },
-    getEach: async (names, id) => {
-      const pairs = names.map((name) => [name, id] as const)
-      const read = (missing: number[]) =>
-        c.getEach(
-          missing.map((i) => names[i]!),
-          id,
-        )
-      return (await held.read(pairs, read)).map((count, i) => count + delta(names[i]!, id))
-    },
+      (await withDeltas(via, [[name, id]], async () => [await c.get(name, id)]))[0]!,
+    getMany: (name, ids) =>
+      withDeltas(
+        via,
+        ids.map((id) => [name, id] as const),
+        (missing) =>
+          c.getMany(
+            name,
+            missing.map((i) => ids[i]!),
+          ),
+      ),
+    getEach: (names, id) =>
+      withDeltas(
+        via,
+        names.map((name) => [name, id] as const),
+        (missing) =>
+          c.getEach(
+            missing.map((i) => names[i]!),
+            id,
+          ),
+      ),
+  })
+  const counters: CounterStore = {
+    ...reads(held),
     incr: async (name, id, by = 1) => {
       held.forget()
-      return (await c.incr(name, id, by)) + delta(name, id)
+      const early = options.ordered ? delta(name, id) : undefined
+      const count = await c.incr(name, id, by)
+      held.forget()
+      await announce()
+      return count + (early ?? delta(name, id))
     },
     async add(name, id, by = 1) {
       const ids = pending.counts.get(name) ?? new Map<string, number>()
       pending.counts.set(name, addTo(ids, id.toString(), by))
+      pendingNow()
     },
     scan: async (name, cursor, limit) => (await flush(), c.scan(name, cursor, limit)),
     setMany: async (name, writes) => {
       await flush()
       held.forget()
-      return c.setMany(name, writes).finally(held.forget)
+      const written = await c.setMany(name, writes).finally(() => held.forget())
+      await announce()
+      return written
     },
   }
 
@@ -239,6 +353,7 @@ export function writeBehind(
     set.ttlSeconds = options.ttlSeconds
     set.members.set(member, score)
     pending.sets.set(key, set)
+    pendingNow()
   }
   const sortedSets: SortedSetStore = {
     add: (key, member, score, ttlSeconds) => hold(key, member, score, { ttlSeconds }),
@@ -260,6 +375,7 @@ export function writeBehind(
         addActivity(members, member, op === 'incr' ? 1 : 'mark')
         pending.activity.set(key, members)
       }
+      pendingNow()
     },
     hour: async (hour) => (await flush(), a.hour(hour)),
     forgetBefore: async (hour) => (await flush(), a.forgetBefore(hour)),
@@ -267,11 +383,12 @@ export function writeBehind(
 
   return {
     counters,
+    storedCounters: { ...counters, ...reads(passThrough) },
     sortedSets,
     activity,
     flush,
     async close() {
-      clearInterval(timer)
+      if (timer) clearInterval(timer)
       await flush().catch((error: unknown) =>
         log.error({ err: error }, 'written-behind writes lost at shutdown'),
       )
