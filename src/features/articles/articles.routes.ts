@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import { AppError } from '../../errors.js'
 import { userIdOf } from '../../http/auth.js'
 import { typed, type Feature } from '../../http/feature.js'
+import { sendJsonText } from '../../http/json.js'
 import { maybe, need, orNull, reqparse } from '../../http/reqparse.js'
 import { pyInt } from '../../http/python.js'
 import {
@@ -19,14 +20,8 @@ import { cachedAllChannels } from '../channels/channels.cache.js'
 import { articleIdArg } from './article-id.js'
 import { cachedUser } from '../users/users.cache.js'
 import { ArticleCardSchema, FeedPageSchema } from './articles.schemas.js'
-import {
-  articleDetail,
-  authorArticles,
-  channelPage,
-  feed,
-  feedText,
-  writeTrace,
-} from './articles.service.js'
+import { articleDetail } from './article-detail.js'
+import { authorArticles, channelPage, feed, feedText, writeTrace } from './articles.service.js'
 
 // `time.localtime(timestamp / 1000)` failing in the original; here, beyond the Date range.
 const MAX_TIMESTAMP = 8_640_000_000_000_000n
@@ -158,12 +153,12 @@ export const articlesRoutes: Feature = async (instance, { deps }) => {
       },
       onRequest: app.optionalUser,
     },
-    async (request) => {
+    async (request, reply) => {
       const { Trace } = await DetailArgs.parse(request)
       const id = storedId(pathId(request.params.article_id))
-      const detail = await articleDetail(deps, id, request.userId)
-      writeTrace(deps, Trace, { channelId: detail.ch_id })
-      return ok(detail)
+      const detail = await articleDetail(deps, id, request.userId, reply)
+      writeTrace(deps, Trace, { channelId: detail.chId })
+      return sendJsonText(reply, detail.text)
     },
   )
 

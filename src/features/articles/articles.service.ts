@@ -1,28 +1,19 @@
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
-import { COUNTERS } from '../../infra/store/counters.js'
 import { recordTrace } from '../../reco/feedback.js'
 import { traceFor, traceJson, tracesFor } from '../../reco/trace.js'
 import type { Trace } from '../../reco/recommender.js'
 import { cachedAllChannels } from '../channels/channels.cache.js'
-import { recordReading } from '../history/reading-history.js'
-import { attitudeTo } from '../interactions/attitudes.cache.js'
-import { isCollected } from '../interactions/collections.cache.js'
-import { RELATION } from '../social/relations.repo.js'
-import { relationTo } from '../social/relations.cache.js'
-import { cachedUser } from '../users/users.cache.js'
-import { photoUrl } from '../users/users.service.js'
 import {
   articleCardTexts,
   articleCards,
   pinnedArticleIds,
   type ArticleCard,
 } from './article-cards.js'
-import { cachedArticleContent, cachedArticleInfo, cachedAuthorArticles } from './articles.cache.js'
+import { cachedAuthorArticles } from './articles.cache.js'
 import { listChannelArticles } from './articles.repo.js'
 
 const FEED_SIZE = 10
-const SIMILAR_COUNT = 10
 
 /** 400 unless the channel is 推荐 (0) or a visible channel. */
 export async function requireChannel(deps: Deps, channelId: number) {
@@ -121,65 +112,6 @@ export async function channelPage(deps: Deps, channelId: number, page: number, p
   const pinnedSet = new Set(pinned)
   const ids = [...pinned, ...stamps.map((s) => s.id).filter((id) => !pinnedSet.has(id))]
   return { page, per_page: perPage, results: await articleCards(deps, ids) }
-}
-
-/** `GET /v1_0/articles/:id`, recording the read in history and counters. */
-export async function articleDetail(deps: Deps, articleId: bigint | null, userId: bigint | null) {
-  const info = articleId === null ? null : await cachedArticleInfo(deps, articleId)
-  if (!info) throw new AppError(404, 'The article does not exist.')
-  const id = info.art_id
-  const [content, author, similar, personal] = await Promise.all([
-    cachedArticleContent(deps, id),
-    cachedUser(deps, info.aut_id),
-    similarArticles(deps, id),
-    userId === null
-      ? null
-      : Promise.all([
-          relationTo(deps, userId, info.aut_id),
-          attitudeTo(deps, userId, id),
-          isCollected(deps, userId, id),
-        ]),
-  ])
-  await recordRead(deps, id, info.aut_id, userId)
-  return {
-    art_id: id,
-    title: info.title,
-    pubdate: info.pubdate,
-    content: content ?? '',
-    aut_id: info.aut_id,
-    aut_name: author?.name ?? '',
-    aut_photo: photoUrl(deps, author ?? { photo: '' }),
-    ch_id: info.ch_id,
-    is_followed: personal ? personal[0] === RELATION.follow : false,
-    attitude: personal ? personal[1] : null,
-    is_collected: personal ? personal[2] : false,
-    recomments: similar,
-  }
-}
-
-async function similarArticles(deps: Deps, id: bigint) {
-  try {
-    const ids = await deps.recommender.similarArticles(id, SIMILAR_COUNT)
-    const infos = await Promise.all(ids.map((similar) => cachedArticleInfo(deps, similar)))
-    return infos.flatMap((info) => (info ? [{ art_id: info.art_id, title: info.title }] : []))
-  } catch (error) {
-    deps.log.warn({ err: error }, 'similar articles unavailable')
-    return []
-  }
-}
-
-// Side effects of a read never fail the read itself.
-async function recordRead(deps: Deps, id: bigint, authorId: bigint, userId: bigint | null) {
-  const writes = [
-    deps.counters.add(COUNTERS.articleReading, id),
-    deps.counters.add(COUNTERS.userArticlesReading, authorId),
-    deps.activity.record({ kind: 'read', userId }),
-  ]
-  if (userId !== null) writes.push(recordReading(deps, userId, id))
-  const results = await Promise.allSettled(writes)
-  for (const result of results) {
-    if (result.status === 'rejected') deps.log.warn({ err: result.reason }, 'reading record failed')
-  }
 }
 
 /** An author's approved articles, a page of them as cards. */
