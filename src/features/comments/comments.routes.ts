@@ -1,11 +1,13 @@
 import { Type } from '@sinclair/typebox'
 import { userIdOf } from '../../http/auth.js'
 import { typed, type Feature } from '../../http/feature.js'
+import { sendJsonText } from '../../http/json.js'
 import { maybe, need, orNull, reqparse, withDefault } from '../../http/reqparse.js'
 import { intRange, oneOf, positive, str, type SyncArgType } from '../../http/reqparse-types.js'
 import { Id, Ok, ok, storedId } from '../../http/schemas.js'
 import { articleIdArg } from '../articles/article-id.js'
-import { commentPage, createComment, type CommentQuery } from './comments.service.js'
+import { createComment, type CommentQuery } from './comments.service.js'
+import { commentPageText } from './comments.text.js'
 
 const LIMIT = { min: 10, max: 50 } as const
 
@@ -96,7 +98,10 @@ export const commentsRoutes: Feature = async (instance, { deps }) => {
       },
       onRequest: app.optionalUser,
     },
-    async (request) => ok(await commentPage(deps, readQuery(request.query), request.userId)),
+    async (request, reply) => {
+      const query = readQuery(request.query)
+      return sendJsonText(reply, await commentPageText(deps, query, request.userId, reply))
+    },
   )
 
   app.post(

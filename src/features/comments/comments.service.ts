@@ -40,22 +40,30 @@ export interface CommentItem {
   is_liking: boolean
 }
 
-/** Fills comment bodies with author, counts and the viewer's likes. */
-async function commentItems(
-  deps: Deps,
-  bodies: CommentBody[],
-  viewer: bigint | null,
-): Promise<CommentItem[]> {
-  const ids = bodies.map((body) => body.com_id)
+/** A comment as every reader sees it, before its counts and the viewer's like. */
+export type SharedCommentItem = Omit<CommentItem, 'like_count' | 'reply_count' | 'is_liking'>
+
+/** A page of a comment list without its counts and likes: what every reader of it shares. */
+export interface SharedCommentPage {
+  total_count: number
+  end_id: bigint | null
+  last_id: bigint | null
+  results: SharedCommentItem[]
+}
+
+/** The like and reply counts of comments (in order), and which of them the viewer likes. */
+export interface CommentCounts {
+  likes: number[]
+  replies: number[]
+  liked: Set<string>
+}
+
+/** Fills comment bodies with their authors. */
+async function sharedItems(deps: Deps, bodies: CommentBody[]): Promise<SharedCommentItem[]> {
   const authorIds = [...new Set(bodies.map((body) => body.aut_id))]
-  const [authors, likes, replies, liked] = await Promise.all([
-    Promise.all(authorIds.map((id) => cachedUser(deps, id))),
-    deps.counters.getMany(COUNTERS.commentLiking, ids),
-    deps.counters.getMany(COUNTERS.commentReplies, ids),
-    viewer === null ? new Set<string>() : likedCommentIds(deps, viewer),
-  ])
+  const authors = await Promise.all(authorIds.map((id) => cachedUser(deps, id)))
   const authorOf = new Map(authorIds.map((id, i) => [id, authors[i] ?? null]))
-  return bodies.map((body, i) => {
+  return bodies.map((body) => {
     const author = authorOf.get(body.aut_id) ?? null
     return {
       com_id: body.com_id,
@@ -65,11 +73,22 @@ async function commentItems(
       pubdate: body.pubdate,
       content: body.content,
       is_top: body.is_top,
-      like_count: likes[i] ?? 0,
-      reply_count: replies[i] ?? 0,
-      is_liking: liked.has(body.com_id.toString()),
     }
   })
+}
+
+/** The counts of the comments and the viewer's likes (the counts of one counter in one read). */
+export async function commentCounts(
+  deps: Deps,
+  ids: bigint[],
+  viewer: bigint | null,
+): Promise<CommentCounts> {
+  const [likes, replies, liked] = await Promise.all([
+    deps.counters.getMany(COUNTERS.commentLiking, ids),
+    deps.counters.getMany(COUNTERS.commentReplies, ids),
+    viewer === null ? new Set<string>() : likedCommentIds(deps, viewer),
+  ])
+  return { likes, replies, liked }
 }
 
 /** What `GET /comments` asks for, once its parameters are read. */
@@ -94,8 +113,11 @@ async function sourceList(deps: Deps, query: CommentQuery): Promise<ScoredIds | 
   return parent ? cachedCommentReplies(deps, source) : null
 }
 
-/** `GET /comments`: a page of an article's comments or of a comment's replies. */
-export async function commentPage(deps: Deps, query: CommentQuery, viewer: bigint | null) {
+/** The part of a `GET /comments` page that every reader shares. */
+export async function sharedCommentPage(
+  deps: Deps,
+  query: CommentQuery,
+): Promise<SharedCommentPage> {
   const list = (await sourceList(deps, query)) ?? EMPTY
   const { type, source } = query
   const cursor =
@@ -106,7 +128,23 @@ export async function commentPage(deps: Deps, query: CommentQuery, viewer: bigin
     total_count: page.total,
     end_id: page.endId,
     last_id: page.lastId,
-    results: await commentItems(deps, bodies, viewer),
+    results: await sharedItems(deps, bodies),
+  }
+}
+
+/** `GET /comments`: a page of an article's comments or of a comment's replies. */
+export async function commentPage(deps: Deps, query: CommentQuery, viewer: bigint | null) {
+  const shared = await sharedCommentPage(deps, query)
+  const ids = shared.results.map((item) => item.com_id)
+  const counts = await commentCounts(deps, ids, viewer)
+  return {
+    ...shared,
+    results: shared.results.map((item, i): CommentItem => ({
+      ...item,
+      like_count: counts.likes[i] ?? 0,
+      reply_count: counts.replies[i] ?? 0,
+      is_liking: counts.liked.has(item.com_id.toString()),
+    })),
   }
 }
 
