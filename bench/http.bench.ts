@@ -11,7 +11,8 @@
  *                                                   the server's thread during one extra round
  *   BENCH_SECONDS=4 BENCH_CONNECTIONS=16 BENCH_READERS=20000   round length, width, feed readers
  *
- * Routes: channels, announcements, user, users-id, detail, comments, replies, feed, abuse.
+ * Routes: channels, announcements, user, users-id, detail, comments, replies, feed, abuse, zipf
+ * (the Zipf(1.0) read mix over 100,000 articles: bench/zipf.bench.ts, its own server and corpus).
  * Each route prints Headline's median req/s and p99, the bare route's, their ratio against the
  * target, and the p99 at half of Headline's peak rate. The feed is asked by BENCH_READERS distinct
  * anonymous devices (bench/feed-readers.cjs), so every answer is a full page; the sample page
