@@ -65,7 +65,7 @@ export async function articleDetail(
   // An anonymous reader's state is the slot as written: not followed, no attitude, not collected.
   const reader =
     userId === null ? READER_SLOT : await readerSlot(deps, userId, articleId, text.authorId)
-  recordRead(deps, articleId, text.authorId, userId)
+  await recordRead(deps, articleId, text.authorId, userId)
   return { text: text.head + reader + text.tail, chId: text.chId }
 }
 
@@ -135,11 +135,12 @@ async function similarArticles(deps: Deps, id: bigint) {
   }
 }
 
-// Side effects of a read never fail or delay the read itself (the stores hold them in memory).
-function recordRead(deps: Deps, id: bigint, authorId: bigint, userId: bigint | null) {
+// Side effects of a read never fail the read itself. Only the history is waited for: with Redis,
+// until its write has left, so that the reader's next request, on any node, finds it.
+async function recordRead(deps: Deps, id: bigint, authorId: bigint, userId: bigint | null) {
   const failed = (error: unknown) => deps.log.warn({ err: error }, 'reading record failed')
   deps.counters.add(COUNTERS.articleReading, id).catch(failed)
   deps.counters.add(COUNTERS.userArticlesReading, authorId).catch(failed)
   deps.activity.record({ kind: 'read', userId }).catch(failed)
-  if (userId !== null) recordReading(deps, userId, id).catch(failed)
+  if (userId !== null) await recordReading(deps, userId, id).catch(failed)
 }

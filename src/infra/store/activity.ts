@@ -74,20 +74,21 @@ async function readHour(
 }
 
 /**
- * One bucket's writes in one transaction: a count added to a member (ZINCRBY) or `mark` (score
- * 1), then the bucket's expiry renewed.
+ * One bucket's writes: a count added to a member (ZINCRBY) or `mark` (score 1), then the bucket's
+ * expiry renewed. Plain commands, not a transaction: they leave with the tick's other commands in
+ * one write (auto-pipelining), and Redis runs them in order.
  */
 export function writeBucket(
   redis: RedisClient,
   key: string,
   members: ReadonlyMap<string, number | 'mark'>,
 ) {
-  const multi = redis.multi()
+  const writes: Promise<unknown>[] = []
   for (const [member, value] of members) {
-    if (value === 'mark') multi.zadd(key, 1, member)
-    else multi.zincrby(key, value, member)
+    writes.push(value === 'mark' ? redis.zadd(key, 1, member) : redis.zincrby(key, value, member))
   }
-  return multi.expire(key, KEEP_SECONDS).exec()
+  writes.push(redis.expire(key, KEEP_SECONDS))
+  return Promise.all(writes)
 }
 
 /** Activity in Redis: `stats:<hour>:events|users|keywords` sorted sets. */

@@ -14,12 +14,12 @@ import {
 /**
  * The Redis stores with an article open's writes (read counts, reading history, activity) and a
  * feed page's shown pages gathered per tick: what the requests answered in one turn of the event
- * loop wrote leaves together in the next, one command per counter member (summed, through `counts.add`),
- * one transaction per set and per activity bucket, under the original's keys. A set or bucket
- * write Redis refuses is logged and dropped, as before. `close` (and `flush`)
- * write what is pending, so a graceful stop loses nothing. Counts read are held for a second,
- * while `counts.version` holds: an increment or a repair on any node announces itself through
- * `counts.announce`, which moves every node's version.
+ * loop wrote leaves in the next, in one write to Redis: one command per counter member (summed,
+ * through `counts.add`) and a few plain commands per set and per activity bucket, under the
+ * original's keys. A set or bucket write Redis refuses is logged and dropped, as before. `close`
+ * (and `flush`) write what is pending, so a graceful stop loses nothing. Counts read are held for
+ * a second, while `counts.version` holds: an increment or a repair on any node announces itself
+ * through `counts.announce`, which moves every node's version.
  */
 export function redisWriteBehind(
   redis: RedisClient,
@@ -55,11 +55,15 @@ export function redisWriteBehind(
   })
 }
 
-/** ZADD of the members (+ ZREMRANGEBYRANK to keep the newest, + EXPIRE) in one transaction. */
+/**
+ * ZADD of the members, then ZREMRANGEBYRANK to keep the newest and EXPIRE. Plain commands, not a
+ * transaction: they leave with the tick's other commands in one write (auto-pipelining), and
+ * Redis runs them in order; a reader between two of them may see the set one member over its cap.
+ */
 function writeSet(redis: RedisClient, key: string, set: PendingSet) {
   const scored = [...set.members].flatMap(([member, score]) => [score, member])
-  const write = redis.multi().zadd(key, ...scored)
-  if (set.keep !== undefined) write.zremrangebyrank(key, 0, -(set.keep + 1))
-  if (set.ttlSeconds !== undefined) write.expire(key, set.ttlSeconds)
-  return write.exec()
+  const writes: Promise<unknown>[] = [redis.zadd(key, ...scored)]
+  if (set.keep !== undefined) writes.push(redis.zremrangebyrank(key, 0, -(set.keep + 1)))
+  if (set.ttlSeconds !== undefined) writes.push(redis.expire(key, set.ttlSeconds))
+  return Promise.all(writes)
 }

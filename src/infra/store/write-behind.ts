@@ -229,17 +229,32 @@ export function createWriteBehind(
   let chain: Promise<void> = Promise.resolve()
   // Without a clock: the writes of every request answered until the flush leave together.
   let scheduled = false
+  // On an ordered store, set writes resolve once their flush has sent them: a reply that waits
+  // for that reaches its client after the write reached Redis, so another node shows it at once.
+  let sent: { promise: Promise<void>; resolve: () => void } | undefined
+  const whenSent = () => {
+    if (!sent) {
+      let resolve = () => undefined as void
+      const promise = new Promise<void>((done) => (resolve = done))
+      sent = { promise, resolve }
+    }
+    return sent.promise
+  }
   const writePending = async () => {
     scheduled = false
-    if (isEmpty(pending)) return
+    const batch = sent
+    sent = undefined
+    if (isEmpty(pending)) return batch?.resolve()
     const taken = (inflight = pending)
     pending = empty()
     try {
       await writer(taken, () => {
         inflight = null
         held.forget(taken.counts)
+        batch?.resolve()
       })
     } catch (error) {
+      batch?.resolve()
       inflight = null
       log.warn({ err: error }, 'written-behind writes failed; kept for the next flush')
       mergeInto(pending, taken)
@@ -339,6 +354,7 @@ export function createWriteBehind(
   const settled = async (key: string) => {
     if (pending.sets.has(key)) await flush()
   }
+  const waitForSend = options.ordered === true
   const hold = async (
     key: string,
     member: string,
@@ -354,6 +370,7 @@ export function createWriteBehind(
     set.members.set(member, score)
     pending.sets.set(key, set)
     pendingNow()
+    if (waitForSend) await whenSent()
   }
   const sortedSets: SortedSetStore = {
     add: (key, member, score, ttlSeconds) => hold(key, member, score, { ttlSeconds }),
