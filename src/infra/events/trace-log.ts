@@ -12,6 +12,7 @@ export interface TraceLog {
 export const TRACE_LOG_ROTATED = /^trace-\d{4}-\d{2}-\d{2}(\.\d+)?\.log$/
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+const DAY_MS = 86_400_000
 
 /** Appends to `<dir>/trace.log`; on the first line of a new UTC day, yesterday's file becomes `trace-<day>.log`. */
 export function fileTraceLog(dir: string, now: () => number = Date.now): TraceLog {
@@ -19,6 +20,7 @@ export function fileTraceLog(dir: string, now: () => number = Date.now): TraceLo
   const destination = fileDestination({ dest: file, mkdir: true, sync: false })
   const log: Logger = pino({ base: null, timestamp: false }, destination)
   let day = utcDay(now())
+  let dayStart = now() - (now() % DAY_MS)
   const rotate = (today: string) => {
     let target = path.join(dir, `trace-${day}.log`)
     for (let n = 1; fs.existsSync(target); n++) target = path.join(dir, `trace-${day}.${n}.log`)
@@ -32,8 +34,13 @@ export function fileTraceLog(dir: string, now: () => number = Date.now): TraceLo
   }
   return {
     write: (entry) => {
-      const today = utcDay(now())
-      if (today !== day) rotate(today)
+      const at = now()
+      // The day's name is looked at only when the time leaves the current UTC day.
+      if (at < dayStart || at >= dayStart + DAY_MS) {
+        dayStart = at - (at % DAY_MS)
+        const today = utcDay(at)
+        if (today !== day) rotate(today)
+      }
       log.info(entry)
     },
     // end() flushes what is buffered; it also works before the file has finished opening.
