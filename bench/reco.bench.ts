@@ -13,7 +13,6 @@
 import { deleteKeysUnder } from '../src/infra/redis/redis.js'
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import autocannon from 'autocannon'
@@ -27,6 +26,7 @@ import { latestStrategy } from '../src/reco/latest-strategy.js'
 import type { Recommender } from '../src/reco/recommender.js'
 import { scoredStrategy } from '../src/reco/scored-strategy.js'
 import { seedDemo } from '../src/seed/demo.js'
+import { freePort } from '../test/processes.js'
 
 const SECONDS = positiveInt('BENCH_SECONDS', 5)
 const WARMUP_SECONDS = positiveInt('BENCH_WARMUP_SECONDS', 1)
@@ -40,14 +40,6 @@ function positiveInt(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback)
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`)
   return value
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 const percentile = (sorted: number[], p: number) =>

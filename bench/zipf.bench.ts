@@ -19,7 +19,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -27,6 +26,7 @@ import SQLite from 'better-sqlite3'
 import { createConnection } from 'mysql2/promise'
 import { createRedis, deleteKeysUnder, quitRedis } from '../src/infra/redis/redis.js'
 import { mulberry32 } from '../src/seed/demo.js'
+import { freePort } from '../test/processes.js'
 import {
   CONNECTIONS,
   SMS_CODE,
@@ -90,14 +90,6 @@ function runCli(args: string[], env: Record<string, string>): Promise<void> {
       code === 0 ? resolve() : reject(new Error(`headline ${args.join(' ')}: exit ${code}`)),
     )
   })
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 async function until(what: string, seconds: number, ready: () => Promise<boolean>) {
